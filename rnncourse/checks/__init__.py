@@ -1,0 +1,49 @@
+r"""What the notebooks' test cells call: one check per graded function, and the registry.
+
+``EXERCISES`` maps each graded function's name to its :class:`~rnncourse.checks.framework.Exercise`:
+``.notebook`` (the stem), ``.reference`` (a correct implementation with the student's signature),
+``.check(fn)`` (raises ``AssertionError`` naming the mistake on any wrong answer), and the
+separable steps ``.cases``, ``.collect``, ``.judge`` a grader uses to run the student's code
+elsewhere. It is the one place an exercise is defined.
+
+In a notebook::
+
+    from rnncourse.checks import check
+    check("rnn_cell_forward", rnn_cell_forward)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from rnncourse.checks.bptt import RNN_BACKWARD, RNN_CELL_BACKWARD
+from rnncourse.checks.framework import Case, Exercise, Mistake
+from rnncourse.checks.gru import GRU_CELL_FORWARD, GRU_CELL_FORWARD_RESET_AFTER
+from rnncourse.checks.lstm import LSTM_CELL_FORWARD, LSTM_FORWARD
+from rnncourse.checks.rnn import RNN_CELL_FORWARD, RNN_FORWARD, SOFTMAX
+
+EXERCISES: dict[str, Exercise] = {
+    e.name: e
+    for e in (
+        SOFTMAX,
+        RNN_CELL_FORWARD,
+        RNN_FORWARD,
+        RNN_CELL_BACKWARD,
+        RNN_BACKWARD,
+        GRU_CELL_FORWARD,
+        GRU_CELL_FORWARD_RESET_AFTER,
+        LSTM_CELL_FORWARD,
+        LSTM_FORWARD,
+    )
+}
+
+
+def check(name: str, fn: Callable[..., Any], seed: int | None = None) -> None:
+    """Check the student's ``fn`` for exercise ``name``; ``AssertionError`` says what is wrong."""
+    if name not in EXERCISES:
+        raise KeyError(f"no exercise named {name!r}; known: {', '.join(sorted(EXERCISES))}")
+    EXERCISES[name].check(fn, seed=seed)
+
+
+__all__ = ["EXERCISES", "Case", "Exercise", "Mistake", "check"]

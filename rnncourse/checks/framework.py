@@ -1,0 +1,329 @@
+r"""How an exercise is checked: inputs, reference, comparison, and mistakes that get a name.
+
+An :class:`Exercise` keeps three steps apart, so that a grader can run the student's function in
+another process and compare only the plain data that comes back:
+
+1. :meth:`Exercise.cases` draws fresh random inputs of several shapes (batch 1, T 1, square and
+   non-square sizes so that a transposed weight shows);
+2. :meth:`Exercise.collect` calls the student's function on copies of them (twice, to catch hidden
+   state), verifies it did not modify its inputs or call a reference, and picks the graded outputs;
+3. :meth:`Exercise.judge` compares those with the reference: structure, shape, dtype, finiteness,
+   values. When values are wrong it runs the exercise's catalogued :class:`Mistake`\ s on the same
+   inputs; if one reproduces the student's output, the message names it. Otherwise it reports
+   the first differing entry (and time step) with expected and received values.
+
+:meth:`Exercise.check` does all three in one process: what a notebook's test cell calls.
+"""
+
+from __future__ import annotations
+
+import copy
+import functools
+import inspect
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from types import CodeType, FrameType
+from typing import Any, Literal
+
+import numpy as np
+import torch
+
+Returns = Literal["array", "tuple", "dict"]
+
+
+@dataclass(frozen=True)
+class Case:
+    """One set of inputs for an exercise: positional arguments, as plain data."""
+
+    label: str  # the sizes, e.g. "m=1, n_x=3, n_a=5", shown in messages
+    args: tuple[Any, ...]
+
+
+@dataclass(frozen=True)
+class Mistake:
+    """A mistake students make, as a function with the student's signature that makes it."""
+
+    name: str  # short identifier, e.g. "sigmoid_for_tanh"
+    message: str  # what the student reads, e.g. "applied sigmoid where tanh belongs: ..."
+    fn: Callable[..., Any]
+
+
+@dataclass(frozen=True)
+class Exercise:
+    r"""A graded function: where it lives, its reference, its inputs and its catalogued mistakes.
+
+    Args:
+        name: the function's name in the notebook (the key in ``EXERCISES``).
+        notebook: the notebook's stem, e.g. ``"01_vanilla_rnn"``.
+        reference: a correct implementation with the student's signature.
+        make_cases: draws the inputs from a ``numpy.random.Generator``.
+        returns: ``"array"`` (one array), ``"tuple"`` or ``"dict"``.
+        outputs: the names of the returned values (tuple positions, or dict keys to grade).
+        graded: which of ``outputs`` are compared (default: all); a cache is returned, not graded.
+        time_axis: for outputs that are sequences, the axis of time, so a message can say "t=3".
+        mistakes: the catalogue, in the order they are tried.
+        hint: shown when the student's code raises (e.g. the shapes of each product).
+        allowed: reference functions the student may call (helpers the notebook provides).
+    """
+
+    name: str
+    notebook: str
+    reference: Callable[..., Any]
+    make_cases: Callable[[np.random.Generator], list[Case]]
+    returns: Returns
+    outputs: tuple[str, ...]
+    graded: tuple[str, ...] = ()
+    time_axis: dict[str, int] = field(default_factory=dict)
+    mistakes: tuple[Mistake, ...] = ()
+    hint: str = ""
+    allowed: tuple[str, ...] = ("sigmoid",)
+    rtol: float = 1e-6
+    atol: float = 1e-8
+
+    @property
+    def graded_outputs(self) -> tuple[str, ...]:
+        return self.graded or self.outputs
+
+    # --- 1. inputs ---------------------------------------------------------------------------
+
+    def cases(self, seed: int | None = None) -> list[Case]:
+        """Fresh random inputs (``seed=None``: fresh entropy every call)."""
+        return self.make_cases(np.random.default_rng(seed))
+
+    def expected(self, case: Case) -> list[np.ndarray]:
+        """The reference's graded outputs on ``case``."""
+        return self.pick(self.reference(*copy.deepcopy(case.args)))
+
+    # --- 2. running the student's function ---------------------------------------------------
+
+    def pick(self, result: Any) -> list[np.ndarray]:
+        """The graded outputs of a return value, as NumPy arrays; ``AssertionError`` if malformed."""
+        want = self._describe_returns()
+        if self.returns == "array":
+            values = [result]
+        elif self.returns == "tuple":
+            if not isinstance(result, tuple | list) or len(result) != len(self.outputs):
+                raise AssertionError(f"{self.name} should return {want}, got {_kind(result)}")
+            values = [result[self.outputs.index(k)] for k in self.graded_outputs]
+        else:
+            if not isinstance(result, dict):
+                raise AssertionError(f"{self.name} should return {want}, got {_kind(result)}")
+            missing = [k for k in self.graded_outputs if k not in result]
+            if missing:
+                raise AssertionError(f"{self.name}'s result is missing {missing}; expected {want}")
+            values = [result[k] for k in self.graded_outputs]
+        return [
+            _as_array(self.name, k, v) for k, v in zip(self.graded_outputs, values, strict=True)
+        ]
+
+    def collect(self, fn: Callable[..., Any], case: Case) -> list[np.ndarray]:
+        """Run ``fn`` twice on copies of ``case``; return its graded outputs.
+
+        Raises ``AssertionError`` when ``fn`` raises, modifies an input, calls a reference
+        implementation, returns the wrong structure, or gives different answers to the same input.
+        """
+        first = self._call(fn, case)
+        second = self._call(fn, case)
+        for k, a, b in zip(self.graded_outputs, first, second, strict=True):
+            if a.shape != b.shape or not np.array_equal(a, b, equal_nan=True):
+                raise AssertionError(
+                    f"{self.name} returned a different {k} when called twice with the same inputs "
+                    f"({case.label}): does it use randomness, or a variable from outside the function?"
+                )
+        return first
+
+    def _call(self, fn: Callable[..., Any], case: Case) -> list[np.ndarray]:
+        args = copy.deepcopy(case.args)
+        try:
+            with _forbid_references(self.name, self.allowed):
+                result = fn(*args)
+        except (AssertionError, _ReferenceCalledError):
+            raise
+        except NotImplementedError as e:
+            raise AssertionError(
+                f"{self.name} is not implemented yet (it raised NotImplementedError)"
+            ) from e
+        except Exception as e:
+            hint = f"\nHint: {self.hint}" if self.hint else ""
+            raise AssertionError(
+                f"{self.name} raised {type(e).__name__}: {e} (inputs: {case.label}){hint}"
+            ) from e
+        names = list(inspect.signature(self.reference).parameters)
+        for name, before, after in zip(names, case.args, args, strict=False):
+            where = _first_change(before, after, name)
+            if where:
+                raise AssertionError(
+                    f"{self.name} modified its input {where} in place. Compute new arrays instead "
+                    "(x = x * y, not x *= y), and copy before writing into an array you were given."
+                )
+        return self.pick(result)
+
+    # --- 3. judging ---------------------------------------------------------------------------
+
+    def judge(self, case: Case, got: list[np.ndarray]) -> None:
+        """Compare graded outputs with the reference; ``AssertionError`` naming what is wrong."""
+        expected = self.expected(case)
+        for k, e, g in zip(self.graded_outputs, expected, got, strict=True):
+            if g.shape != e.shape:
+                self._diagnose(case, got, f"{k} has shape {g.shape}, expected {e.shape}")
+            if g.dtype != e.dtype:
+                raise AssertionError(
+                    f"{self.name}: {k} has dtype {g.dtype}, expected {e.dtype} (inputs: {case.label}). "
+                    "Keep the inputs' dtype: no np.float32(...) or dtype= that changes it."
+                )
+            if not np.isfinite(g).all() and np.isfinite(e).all():
+                self._diagnose(case, got, f"{k} contains NaN or inf")
+            if not np.allclose(g, e, rtol=self.rtol, atol=self.atol):
+                self._diagnose(case, got, self._first_difference(k, e, g))
+
+    def _diagnose(self, case: Case, got: list[np.ndarray], what: str) -> None:
+        for mistake in self.mistakes:
+            try:
+                with np.errstate(all="ignore"):
+                    theirs = self.pick(mistake.fn(*copy.deepcopy(case.args)))
+            except Exception:  # a mistake that cannot run on these inputs cannot be the one
+                continue
+            if all(_same(g, m, self.rtol, self.atol) for g, m in zip(got, theirs, strict=True)):
+                raise AssertionError(
+                    f"{self.name}: {what} (inputs: {case.label}).\nLooks like you {mistake.message}"
+                )
+        raise AssertionError(f"{self.name}: {what} (inputs: {case.label}).")
+
+    def _first_difference(self, k: str, e: np.ndarray, g: np.ndarray) -> str:
+        bad = ~np.isclose(g, e, rtol=self.rtol, atol=self.atol)
+        idx = tuple(int(i) for i in np.argwhere(bad)[0])
+        when = f" at time step t={idx[self.time_axis[k]] + 1}" if k in self.time_axis else ""
+        return (
+            f"{k} is wrong{when}: first difference at index {idx}, expected {e[idx]:.6g}, "
+            f"got {g[idx]:.6g} ({int(bad.sum())} of {bad.size} values differ)"
+        )
+
+    # --- all three ------------------------------------------------------------------------------
+
+    def check(self, fn: Callable[..., Any], seed: int | None = None, quiet: bool = False) -> None:
+        """Check ``fn`` on fresh inputs; ``AssertionError`` naming the mistake on any wrong answer."""
+        if not callable(fn):
+            raise AssertionError(f"expected the function {self.name}, got {_kind(fn)}")
+        cases = self.cases(seed)
+        for case in cases:
+            self.judge(case, self.collect(fn, case))
+        if not quiet:
+            print(f"{self.name}: all {len(cases)} checks passed.")
+
+    def _describe_returns(self) -> str:
+        if self.returns == "array":
+            return "one NumPy array"
+        if self.returns == "tuple":
+            return "(" + ", ".join(self.outputs) + ")"
+        return "a dict with keys " + ", ".join(repr(k) for k in self.outputs)
+
+
+# --- helpers ----------------------------------------------------------------------------------
+
+
+def _kind(x: Any) -> str:
+    if isinstance(x, tuple | list):
+        return f"a {type(x).__name__} of length {len(x)}"
+    return type(x).__name__
+
+
+def _as_array(name: str, key: str, value: Any) -> np.ndarray:
+    if isinstance(value, torch.Tensor):
+        return value.detach().cpu().numpy()
+    if not isinstance(value, np.ndarray):
+        raise AssertionError(f"{name}: {key} should be a NumPy array, got {_kind(value)}")
+    if not np.issubdtype(value.dtype, np.number):
+        raise AssertionError(f"{name}: {key} should hold numbers, got dtype {value.dtype}")
+    return value
+
+
+def _same(a: np.ndarray, b: np.ndarray, rtol: float, atol: float) -> bool:
+    return a.shape == b.shape and bool(np.allclose(a, b, rtol=rtol, atol=atol, equal_nan=True))
+
+
+def _first_change(before: Any, after: Any, name: str) -> str:
+    """The name of the first array inside ``after`` that differs from ``before`` ('' if none)."""
+    if isinstance(before, np.ndarray):
+        same = isinstance(after, np.ndarray) and np.array_equal(before, after, equal_nan=True)
+        return "" if same else name
+    if isinstance(before, dict):
+        for k, v in before.items():
+            where = _first_change(
+                v, after.get(k) if isinstance(after, dict) else None, f"{name}[{k!r}]"
+            )
+            if where:
+                return where
+    if isinstance(before, list | tuple):
+        for i, v in enumerate(before):
+            other = after[i] if isinstance(after, list | tuple) and i < len(after) else None
+            where = _first_change(v, other, f"{name}[{i}]")
+            if where:
+                return where
+    return ""
+
+
+# --- the guard against calling a reference --------------------------------------------------
+
+# torch's compiled recurrent kernels, reached through torch.nn's RNN/GRU/LSTM (and cells)
+_TORCH_KERNELS = frozenset(
+    {
+        "rnn_tanh",
+        "rnn_relu",
+        "lstm",
+        "gru",
+        "rnn_tanh_cell",
+        "rnn_relu_cell",
+        "lstm_cell",
+        "gru_cell",
+    }
+)
+
+
+class _ReferenceCalledError(AssertionError):
+    pass
+
+
+@functools.cache
+def _forbidden_code(allowed: tuple[str, ...]) -> dict[CodeType, str]:
+    """Code objects of every reference implementation a student's answer must not call."""
+    import rnncourse.nn as ours
+    import rnncourse.reference as ref
+
+    found: dict[CodeType, str] = {}
+    for name, f in vars(ref).items():
+        if inspect.isfunction(f) and f.__module__ == ref.__name__ and name not in allowed:
+            found[f.__code__] = f"rnncourse.reference.{name}"
+    for module in (ours, torch.nn.modules.rnn):
+        for cls_name, cls in vars(module).items():
+            if inspect.isclass(cls) and issubclass(cls, torch.nn.Module):
+                fwd = cls.__dict__.get("forward")
+                if inspect.isfunction(fwd):
+                    found[fwd.__code__] = f"{module.__name__}.{cls_name}"
+    return found
+
+
+@contextmanager
+def _forbid_references(exercise: str, allowed: tuple[str, ...]) -> Iterator[None]:
+    """Fail if code run inside calls a reference implementation or torch.nn's recurrent layers."""
+    forbidden = _forbidden_code(allowed)
+    called: list[str] = []
+
+    def profile(frame: FrameType, event: str, arg: Any) -> None:
+        if event == "call" and frame.f_code in forbidden:
+            called.append(forbidden[frame.f_code])
+        elif event == "c_call" and getattr(arg, "__name__", "") in _TORCH_KERNELS:
+            called.append(f"torch's {arg.__name__} kernel")
+
+    previous = sys.getprofile()
+    sys.setprofile(profile)
+    try:
+        yield
+    finally:
+        sys.setprofile(previous)
+    if called:
+        raise _ReferenceCalledError(
+            f"{exercise} calls {called[0]}: the exercise asks you to write the computation yourself "
+            "(NumPy operations and your own functions from this notebook)."
+        )

@@ -1,0 +1,77 @@
+r"""Random inputs for the checks: sizes that expose layout mistakes, and well-scaled parameters.
+
+The first size set is square (``n_x = n_a = n_y``): there a transposed weight runs without error
+and gives wrong values, so the check can name the mistake. Then batch 1 with T 1, then random
+non-square sizes, where a transposed weight can no longer hide. Weights are scaled so that
+``tanh`` and ``σ`` stay away from saturation and every term (each bias included) changes the result.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+Sizes = dict[str, int]
+
+
+def sizes(rng: np.random.Generator) -> list[Sizes]:
+    """Four size sets: square, batch 1 and T 1, and two random non-square ones."""
+    out = [
+        {"m": 2, "n_x": 4, "n_a": 4, "n_y": 4, "T": 3},
+        {"m": 1, "n_x": 3, "n_a": 5, "n_y": 2, "T": 1},
+    ]
+    for _ in range(2):
+        n_x, n_a, n_y = (int(n) for n in rng.choice(np.arange(2, 9), size=3, replace=False))
+        out.append(
+            {
+                "m": int(rng.integers(2, 6)),
+                "n_x": n_x,
+                "n_a": n_a,
+                "n_y": n_y,
+                "T": int(rng.integers(2, 7)),
+            }
+        )
+    return out
+
+
+def label(s: Sizes, keys: str = "m n_x n_a n_y T") -> str:
+    """``"m=2, n_x=4, ..."`` for the named keys."""
+    return ", ".join(f"{k}={s[k]}" for k in keys.split())
+
+
+def normal(rng: np.random.Generator, *shape: int, scale: float = 1.0) -> np.ndarray:
+    return rng.normal(0.0, scale, size=shape)
+
+
+def state(rng: np.random.Generator, m: int, n_a: int) -> np.ndarray:
+    """A hidden (or cell) state, inside (-1, 1) like a real tanh output."""
+    return rng.uniform(-0.9, 0.9, size=(m, n_a))
+
+
+def rnn_params(rng: np.random.Generator, n_x: int, n_a: int, n_y: int) -> dict[str, np.ndarray]:
+    """``W_ax, W_aa, b_a, W_ya, b_y`` of the vanilla RNN with a softmax head."""
+    return {
+        "W_ax": normal(rng, n_a, n_x, scale=0.6),
+        "W_aa": normal(rng, n_a, n_a, scale=0.6),
+        "b_a": normal(rng, n_a, scale=0.5),
+        "W_ya": normal(rng, n_y, n_a, scale=0.8),
+        "b_y": normal(rng, n_y, scale=0.5),
+    }
+
+
+def gru_params(rng: np.random.Generator, n_x: int, n_a: int) -> dict[str, np.ndarray]:
+    """``W_ax, W_aa, b_ax, b_aa`` of a GRU, gates stacked r | z | c̃."""
+    return {
+        "W_ax": normal(rng, 3 * n_a, n_x, scale=0.6),
+        "W_aa": normal(rng, 3 * n_a, n_a, scale=0.6),
+        "b_ax": normal(rng, 3 * n_a, scale=0.5),
+        "b_aa": normal(rng, 3 * n_a, scale=0.5),
+    }
+
+
+def lstm_params(rng: np.random.Generator, n_x: int, n_a: int) -> dict[str, np.ndarray]:
+    """``W_ax, W_aa, b_a`` of an LSTM, gates stacked i | f | g | o."""
+    return {
+        "W_ax": normal(rng, 4 * n_a, n_x, scale=0.6),
+        "W_aa": normal(rng, 4 * n_a, n_a, scale=0.6),
+        "b_a": normal(rng, 4 * n_a, scale=0.5),
+    }

@@ -1,0 +1,260 @@
+"""The checks: every reference passes, every catalogued mistake fails *with its name*.
+
+Mutants and references are built from ``rnncourse.reference``, which the checks forbid a student
+to call; the ``unguarded`` fixture lifts that guard for them, and the guard has tests of its own.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from functools import partial
+
+import numpy as np
+import pytest
+import torch
+
+from rnncourse import reference as R
+from rnncourse.checks import EXERCISES, check, framework
+from rnncourse.checks.rnn import _rnn_cell
+
+MISTAKES = [(name, m) for name, e in EXERCISES.items() for m in e.mistakes]
+SEEDS = [0, 1, 2]
+
+
+@pytest.fixture
+def unguarded(monkeypatch):
+    monkeypatch.setattr(framework, "_forbid_references", lambda *a: contextlib.nullcontext())
+
+
+def test_registry_entries_have_the_contract():
+    assert {e.notebook for e in EXERCISES.values()} <= {
+        "00_notation", "01_vanilla_rnn", "02_bptt", "03_vanishing_gradients",
+        "04_gru", "05_lstm", "06_bidirectional", "07_deep_rnns",
+    }  # fmt: skip
+    for name, e in EXERCISES.items():
+        assert e.name == name and callable(e.reference) and callable(e.check)
+        assert e.mistakes, f"{name} has no catalogued mistakes"
+        assert len({m.name for m in e.mistakes}) == len(e.mistakes)
+
+
+@pytest.mark.parametrize("name", EXERCISES)
+@pytest.mark.parametrize("seed", SEEDS)
+def test_reference_passes(name, seed, unguarded, capsys):
+    EXERCISES[name].check(EXERCISES[name].reference, seed=seed)
+    assert (
+        capsys.readouterr().out
+        == f"{name}: all {len(EXERCISES[name].cases(seed))} checks passed.\n"
+    )
+
+
+@pytest.mark.parametrize("name", EXERCISES)
+def test_cases_cover_batch_1_and_non_square_sizes(name):
+    labels = [c.label for c in EXERCISES[name].cases(0)]
+    assert len(labels) >= 4
+    if name != "softmax":
+        assert any("m=1" in lab for lab in labels)
+        assert any("n_x=4, n_a=4" in lab for lab in labels), (
+            "a square case lets transposes show as values"
+        )
+    if "T=" in labels[0]:
+        assert any("T=1" in lab for lab in labels)
+
+
+@pytest.mark.parametrize(("name", "mistake"), MISTAKES, ids=[f"{n}-{m.name}" for n, m in MISTAKES])
+@pytest.mark.parametrize("seed", SEEDS)
+def test_every_mistake_fails_with_its_name(name, mistake, seed, unguarded):
+    with pytest.raises(AssertionError) as err:
+        EXERCISES[name].check(mistake.fn, seed=seed)
+    assert mistake.message in str(err.value), f"{mistake.name} not named; got:\n{err.value}"
+
+
+@pytest.mark.parametrize("name", EXERCISES)
+def test_every_mistake_differs_from_the_reference_on_some_case(name):
+    """A mistake equal to the reference on every case would be a mistake the check cannot see."""
+    e = EXERCISES[name]
+    cases = e.cases(0)
+
+    def differs(m, case) -> bool:
+        try:
+            with np.errstate(all="ignore"):
+                got = e.pick(m.fn(*case.args))
+        except ValueError:  # a shape mistake that crashes on this case shows on another
+            return False
+        return not all(
+            g.shape == x.shape and np.allclose(g, x, equal_nan=True)
+            for g, x in zip(got, e.expected(case), strict=True)
+        )
+
+    for m in e.mistakes:
+        assert any(differs(m, c) for c in cases), (
+            f"{m.name} is indistinguishable from the reference"
+        )
+
+
+# --- the generic failure modes -------------------------------------------------------------------
+
+correct_cell = partial(_rnn_cell, bug="")  # an independent, correct implementation
+
+
+def test_an_independent_correct_answer_passes_under_the_guard(capsys):
+    check("rnn_cell_forward", correct_cell)
+    assert "all 4 checks passed" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize(
+    ("answer", "called"),
+    [
+        (
+            lambda x_t, a_prev, p: R.rnn_cell_forward(x_t, a_prev, p),
+            "rnncourse.reference.rnn_cell_forward",
+        ),
+        (
+            lambda x_t, a_prev, p: (
+                _rnn_cell(x_t, a_prev, p, bug="") if R.softmax(np.ones(2)).any() else None
+            ),
+            "rnncourse.reference.softmax",
+        ),
+    ],
+)
+def test_calling_a_reference_is_caught(answer, called):
+    with pytest.raises(AssertionError, match=f"calls {called}: the exercise asks you to write"):
+        check("rnn_cell_forward", answer)
+
+
+def test_calling_torch_nn_recurrent_layers_is_caught():
+    def via_torch(x, a0, p):
+        rnn = torch.nn.RNN(x.shape[2], a0.shape[1], batch_first=True).double()
+        out, _ = rnn(torch.from_numpy(x), torch.from_numpy(a0)[None])
+        return out.detach().numpy(), out.detach().numpy(), []
+
+    with pytest.raises(AssertionError, match=r"calls torch\.nn\.modules\.rnn\.RNN"):
+        check("rnn_forward", via_torch)
+
+
+def test_calling_torch_kernels_directly_is_caught():
+    def via_kernel(x_t, a_prev, p):
+        a = torch.rnn_tanh_cell(
+            *(torch.from_numpy(v) for v in (x_t, a_prev, p["W_ax"], p["W_aa"], p["b_a"]))
+        )
+        return (
+            correct_cell(x_t, a_prev, p)[0] + 0 * a.numpy(),
+            correct_cell(x_t, a_prev, p)[1],
+            None,
+        )
+
+    with pytest.raises(AssertionError, match="calls torch's rnn_tanh_cell kernel"):
+        check("rnn_cell_forward", via_kernel)
+
+
+def test_modifying_an_input_in_place_is_caught():
+    def in_place(x_t, a_prev, p):
+        p["b_a"] *= 1.0  # harmless value, but still a write: allowed, values unchanged
+        a_prev *= 2.0  # changes the caller's array
+        return correct_cell(x_t, a_prev / 2.0, p)
+
+    with pytest.raises(AssertionError, match="modified its input a_prev in place"):
+        check("rnn_cell_forward", in_place)
+
+    def in_place_param(x_t, a_prev, p):
+        p["W_aa"] += 0.0
+        p["b_a"] -= 1.0
+        return correct_cell(x_t, a_prev, p)
+
+    with pytest.raises(AssertionError, match=r"modified its input params\['b_a'\] in place"):
+        check("rnn_cell_forward", in_place_param)
+
+
+def test_not_implemented_wrong_structure_dtype_nan_and_randomness_get_clear_messages(unguarded):
+    def stub(x_t, a_prev, p):
+        raise NotImplementedError
+
+    with pytest.raises(AssertionError, match="not implemented yet"):
+        check("rnn_cell_forward", stub)
+    with pytest.raises(
+        AssertionError, match=r"should return \(a_next, y_hat_t, cache\), got ndarray"
+    ):
+        check("rnn_cell_forward", lambda x_t, a_prev, p: correct_cell(x_t, a_prev, p)[0])
+    with pytest.raises(
+        AssertionError, match="y_hat_t should be a NumPy array, got a list of length 1"
+    ):
+        check(
+            "rnn_cell_forward",
+            lambda x_t, a_prev, p: (correct_cell(x_t, a_prev, p)[0], [1.0], None),
+        )
+    with pytest.raises(AssertionError, match="a_next has dtype float32, expected float64"):
+        check(
+            "rnn_cell_forward",
+            lambda x_t, a_prev, p: (
+                correct_cell(x_t, a_prev, p)[0].astype(np.float32),
+                *correct_cell(x_t, a_prev, p)[1:],
+            ),
+        )
+    with pytest.raises(AssertionError, match="a_next contains NaN or inf"):
+        check(
+            "rnn_cell_forward",
+            lambda x_t, a_prev, p: (
+                correct_cell(x_t, a_prev, p)[0] * np.nan,
+                *correct_cell(x_t, a_prev, p)[1:],
+            ),
+        )
+    rng = np.random.default_rng()
+    with pytest.raises(AssertionError, match="returned a different a_next when called twice"):
+        check(
+            "rnn_cell_forward",
+            lambda x_t, a_prev, p: (
+                correct_cell(x_t, a_prev, p)[0] + rng.normal() * 1e-3,
+                *correct_cell(x_t, a_prev, p)[1:],
+            ),
+        )
+    with pytest.raises(AssertionError, match="is missing \\['db_a'\\]"):
+        check(
+            "rnn_cell_backward",
+            lambda da, cache: {
+                k: v for k, v in R.rnn_cell_backward(da, cache).items() if k != "db_a"
+            },
+        )
+    with pytest.raises(AssertionError, match="expected the function rnn_forward, got NoneType"):
+        check("rnn_forward", None)
+    with pytest.raises(KeyError, match="no exercise named 'rnn_cel_forward'"):
+        check("rnn_cel_forward", correct_cell)
+
+
+def test_a_crash_reports_the_inputs_and_the_shape_hint():
+    def transposed(x_t, a_prev, p):  # shapes only line up when n_x == n_a
+        return _rnn_cell(x_t, a_prev, p, bug="transposed_W_ax")
+
+    with pytest.raises(AssertionError) as err:
+        check("rnn_cell_forward", transposed, seed=0)  # the square case names it first...
+    assert "multiplied by W_ax instead of W_ax.T" in str(err.value)
+    e = EXERCISES["rnn_cell_forward"]
+    case = e.cases(0)[1]  # ...the non-square case crashes, with the layout hint
+    with pytest.raises(
+        AssertionError,
+        match=r"raised ValueError: .*\(inputs: m=1, n_x=3, n_a=5, n_y=2\)\nHint: in row layout",
+    ):
+        e.collect(transposed, case)
+
+
+def test_an_unknown_wrong_answer_reports_the_first_difference_and_time_step(unguarded):
+    def late_bug(x, a0, p):
+        a, y, caches = R.rnn_forward(x, a0, p)
+        a = a.copy()
+        a[:, 2:] += 0.1  # wrong from the third step on
+        return a, y, caches
+
+    with pytest.raises(
+        AssertionError,
+        match=r"rnn_forward: a is wrong at time step t=3: first difference at index \(0, 2, 0\), expected .*, got .*values differ\) \(inputs: m=2, T=3",
+    ):
+        check("rnn_forward", late_bug, seed=0)
+
+
+def test_judge_works_on_plain_data_collected_elsewhere():
+    """A grader runs collect() in the student's process and judge() in its own."""
+    e = EXERCISES["rnn_cell_forward"]
+    case = e.cases(7)[2]
+    got = [np.array(a.tolist()) for a in e.collect(correct_cell, case)]  # round-trip as plain lists
+    e.judge(case, got)
+    wrong = [got[0], got[1][:, ::-1].copy()]
+    with pytest.raises(AssertionError, match="y_hat_t is wrong"):
+        e.judge(case, wrong)
