@@ -1,0 +1,60 @@
+r"""The ``rnncourse`` command.
+
+- ``rnncourse info``: versions and the device the course's training code will use.
+- ``rnncourse exercises [--notebook STEM]``: the graded functions in ``EXERCISES``, with their
+  notebook and how many mistakes each check can name.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+
+import rnncourse
+
+
+def _info(_: argparse.Namespace) -> int:
+    import numpy as np
+    import torch
+
+    from rnncourse.train import device
+
+    print(f"rnncourse {rnncourse.__version__}")
+    print(f"python    {sys.version.split()[0]}")
+    print(f"numpy     {np.__version__}")
+    print(f"torch     {torch.__version__}")
+    print(f"device    {device()}")
+    return 0
+
+
+def _exercises(args: argparse.Namespace) -> int:
+    from rnncourse.checks import EXERCISES
+
+    rows = [e for e in EXERCISES.values() if args.notebook in (None, e.notebook)]
+    if not rows:
+        print(f"no exercises for notebook {args.notebook!r}", file=sys.stderr)
+        return 1
+    width = max(len(e.name) for e in rows)
+    for e in rows:
+        print(f"{e.name:<{width}}  {e.notebook:<24}  {len(e.mistakes):>2} named mistakes")
+    return 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the ``rnncourse`` console command."""
+    parser = argparse.ArgumentParser(
+        prog="rnncourse", description="An open course on recurrent neural networks."
+    )
+    parser.add_argument("--version", action="version", version=f"rnncourse {rnncourse.__version__}")
+    sub = parser.add_subparsers(dest="command", required=True)
+    sub.add_parser("info", help="versions and the device in use").set_defaults(run=_info)
+    ex = sub.add_parser("exercises", help="list the graded functions and their checks")
+    ex.add_argument("--notebook", help="only this notebook's stem, e.g. 01_vanilla_rnn")
+    ex.set_defaults(run=_exercises)
+    args = parser.parse_args(argv)
+    return int(args.run(args))
+
+
+if __name__ == "__main__":
+    sys.exit(main())
