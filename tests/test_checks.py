@@ -60,6 +60,7 @@ def test_cases_cover_batch_1_and_non_square_sizes(name):
         assert any("T=1" in lab for lab in labels)
 
 
+@pytest.mark.filterwarnings("ignore::RuntimeWarning")  # the unstable-softmax mistakes overflow, as they should
 @pytest.mark.parametrize(("name", "mistake"), MISTAKES, ids=[f"{n}-{m.name}" for n, m in MISTAKES])
 @pytest.mark.parametrize("seed", SEEDS)
 def test_every_mistake_fails_with_its_name(name, mistake, seed, unguarded):
@@ -258,3 +259,60 @@ def test_judge_works_on_plain_data_collected_elsewhere():
     wrong = [got[0], got[1][:, ::-1].copy()]
     with pytest.raises(AssertionError, match="y_hat_t is wrong"):
         e.judge(case, wrong)
+
+
+def _words(text):
+    return text.split()
+
+
+def _mask(lengths):
+    return np.arange(4)[None, :] < np.asarray(lengths)[:, None]
+
+
+PLAIN = framework.Exercise(
+    name="split_words",
+    notebook="00_notation",
+    reference=_words,
+    make_cases=lambda rng: [
+        framework.Case("two words", ("the cat",)),
+        framework.Case("three", ("a b c",)),
+    ],
+    returns="array",
+    outputs=("words",),
+    mistakes=(framework.Mistake("chars", "split into characters.", lambda text: list(text)),),
+)
+MASK = framework.Exercise(
+    name="mask",
+    notebook="00_notation",
+    reference=_mask,
+    make_cases=lambda rng: [framework.Case("lengths [1, 3]", (np.array([1, 3]),))],
+    returns="array",
+    outputs=("mask",),
+    mistakes=(
+        framework.Mistake(
+            "off_by_one", "counted one too many.", lambda n: np.arange(4)[None, :] <= n[:, None]
+        ),
+    ),
+)
+
+
+def test_plain_data_and_boolean_outputs_are_compared_exactly(capsys):
+    PLAIN.check(_words)
+    MASK.check(_mask)
+    with pytest.raises(AssertionError, match="Looks like you split into characters"):
+        PLAIN.check(lambda text: list(text))
+    with pytest.raises(
+        AssertionError,
+        match=r"words is wrong: first difference at position 1, expected 'cat', got 'dog'",
+    ):
+        PLAIN.check(lambda text: text.replace("cat", "dog").split())
+    with pytest.raises(AssertionError, match="words has 1 items, expected 2"):
+        PLAIN.check(lambda text: [text])
+    with pytest.raises(AssertionError, match="Looks like you counted one too many"):
+        MASK.check(lambda n: np.arange(4)[None, :] <= n[:, None])
+    with pytest.raises(AssertionError, match="mask has dtype int64, expected bool"):
+        MASK.check(lambda n: _mask(n).astype(np.int64))
+    with pytest.raises(
+        AssertionError, match="should be an array, a number, a string or a list of those, got set"
+    ):
+        PLAIN.check(lambda text: set(text.split()))

@@ -31,6 +31,7 @@ import numpy as np
 import torch
 
 Returns = Literal["array", "tuple", "dict"]
+Data = Any  # a graded output: a NumPy array, or plain Python data (numbers, strings, lists, dicts)
 
 
 @dataclass(frozen=True)
@@ -59,7 +60,7 @@ class Exercise:
         notebook: the notebook's stem, e.g. ``"01_vanilla_rnn"``.
         reference: a correct implementation with the student's signature.
         make_cases: draws the inputs from a ``numpy.random.Generator``.
-        returns: ``"array"`` (one array), ``"tuple"`` or ``"dict"``.
+        returns: ``"array"`` (one value), ``"tuple"`` or ``"dict"``.
         outputs: the names of the returned values (tuple positions, or dict keys to grade).
         graded: which of ``outputs`` are compared (default: all); a cache is returned, not graded.
         time_axis: for outputs that are sequences, the axis of time, so a message can say "t=3".
@@ -92,14 +93,14 @@ class Exercise:
         """Fresh random inputs (``seed=None``: fresh entropy every call)."""
         return self.make_cases(np.random.default_rng(seed))
 
-    def expected(self, case: Case) -> list[np.ndarray]:
+    def expected(self, case: Case) -> list[Data]:
         """The reference's graded outputs on ``case``."""
         return self.pick(self.reference(*copy.deepcopy(case.args)))
 
     # --- 2. running the student's function ---------------------------------------------------
 
-    def pick(self, result: Any) -> list[np.ndarray]:
-        """The graded outputs of a return value, as NumPy arrays; ``AssertionError`` if malformed."""
+    def pick(self, result: Any) -> list[Data]:
+        """The graded outputs of a return value, as arrays or plain data; ``AssertionError`` if malformed."""
         want = self._describe_returns()
         if self.returns == "array":
             values = [result]
@@ -114,11 +115,9 @@ class Exercise:
             if missing:
                 raise AssertionError(f"{self.name}'s result is missing {missing}; expected {want}")
             values = [result[k] for k in self.graded_outputs]
-        return [
-            _as_array(self.name, k, v) for k, v in zip(self.graded_outputs, values, strict=True)
-        ]
+        return [_as_data(self.name, k, v) for k, v in zip(self.graded_outputs, values, strict=True)]
 
-    def collect(self, fn: Callable[..., Any], case: Case) -> list[np.ndarray]:
+    def collect(self, fn: Callable[..., Any], case: Case) -> list[Data]:
         """Run ``fn`` twice on copies of ``case``; return its graded outputs.
 
         Raises ``AssertionError`` when ``fn`` raises, modifies an input, calls a reference
@@ -127,14 +126,14 @@ class Exercise:
         first = self._call(fn, case)
         second = self._call(fn, case)
         for k, a, b in zip(self.graded_outputs, first, second, strict=True):
-            if a.shape != b.shape or not np.array_equal(a, b, equal_nan=True):
+            if not _same(a, b, rtol=0.0, atol=0.0):
                 raise AssertionError(
                     f"{self.name} returned a different {k} when called twice with the same inputs "
                     f"({case.label}): does it use randomness, or a variable from outside the function?"
                 )
         return first
 
-    def _call(self, fn: Callable[..., Any], case: Case) -> list[np.ndarray]:
+    def _call(self, fn: Callable[..., Any], case: Case) -> list[Data]:
         args = copy.deepcopy(case.args)
         try:
             with _forbid_references(self.name, self.allowed):
@@ -162,10 +161,16 @@ class Exercise:
 
     # --- 3. judging ---------------------------------------------------------------------------
 
-    def judge(self, case: Case, got: list[np.ndarray]) -> None:
+    def judge(self, case: Case, got: list[Data]) -> None:
         """Compare graded outputs with the reference; ``AssertionError`` naming what is wrong."""
         expected = self.expected(case)
         for k, e, g in zip(self.graded_outputs, expected, got, strict=True):
+            if not isinstance(e, np.ndarray):
+                if g != e:
+                    self._diagnose(case, got, _plain_difference(k, e, g))
+                continue
+            if not isinstance(g, np.ndarray):
+                raise AssertionError(f"{self.name}: {k} should be a NumPy array, got {_kind(g)}")
             if g.shape != e.shape:
                 self._diagnose(case, got, f"{k} has shape {g.shape}, expected {e.shape}")
             if g.dtype != e.dtype:
@@ -173,12 +178,12 @@ class Exercise:
                     f"{self.name}: {k} has dtype {g.dtype}, expected {e.dtype} (inputs: {case.label}). "
                     "Keep the inputs' dtype: no np.float32(...) or dtype= that changes it."
                 )
-            if not np.isfinite(g).all() and np.isfinite(e).all():
+            if _inexact(g) and not np.isfinite(g).all() and np.isfinite(e).all():
                 self._diagnose(case, got, f"{k} contains NaN or inf")
-            if not np.allclose(g, e, rtol=self.rtol, atol=self.atol):
+            if not _same(g, e, self.rtol, self.atol):
                 self._diagnose(case, got, self._first_difference(k, e, g))
 
-    def _diagnose(self, case: Case, got: list[np.ndarray], what: str) -> None:
+    def _diagnose(self, case: Case, got: list[Data], what: str) -> None:
         for mistake in self.mistakes:
             try:
                 with np.errstate(all="ignore"):
@@ -192,7 +197,7 @@ class Exercise:
         raise AssertionError(f"{self.name}: {what} (inputs: {case.label}).")
 
     def _first_difference(self, k: str, e: np.ndarray, g: np.ndarray) -> str:
-        bad = ~np.isclose(g, e, rtol=self.rtol, atol=self.atol)
+        bad = ~np.isclose(g, e, rtol=self.rtol, atol=self.atol) if _inexact(e) else g != e
         idx = tuple(int(i) for i in np.argwhere(bad)[0])
         when = f" at time step t={idx[self.time_axis[k]] + 1}" if k in self.time_axis else ""
         return (
@@ -229,18 +234,56 @@ def _kind(x: Any) -> str:
     return type(x).__name__
 
 
-def _as_array(name: str, key: str, value: Any) -> np.ndarray:
+def _as_data(name: str, key: str, value: Any) -> Data:
+    """A returned value as data a grader can compare: a NumPy array, or plain Python values."""
     if isinstance(value, torch.Tensor):
         return value.detach().cpu().numpy()
-    if not isinstance(value, np.ndarray):
-        raise AssertionError(f"{name}: {key} should be a NumPy array, got {_kind(value)}")
-    if not np.issubdtype(value.dtype, np.number):
-        raise AssertionError(f"{name}: {key} should hold numbers, got dtype {value.dtype}")
-    return value
+    if isinstance(value, np.ndarray):
+        if not (np.issubdtype(value.dtype, np.number) or value.dtype == np.bool_):
+            raise AssertionError(f"{name}: {key} should hold numbers, got dtype {value.dtype}")
+        return value
+    try:
+        return _plain(value)
+    except TypeError:
+        raise AssertionError(
+            f"{name}: {key} should be an array, a number, a string or a list of those, got {_kind(value)}"
+        ) from None
 
 
-def _same(a: np.ndarray, b: np.ndarray, rtol: float, atol: float) -> bool:
-    return a.shape == b.shape and bool(np.allclose(a, b, rtol=rtol, atol=atol, equal_nan=True))
+def _plain(v: Any) -> Any:
+    """``v`` as plain Python data (tuples become lists); ``TypeError`` for anything else."""
+    if v is None or isinstance(v, bool | int | float | str):
+        return v
+    if isinstance(v, np.generic):
+        return v.item()
+    if isinstance(v, list | tuple):
+        return [_plain(x) for x in v]
+    if isinstance(v, dict):
+        return {_plain(k): _plain(x) for k, x in v.items()}
+    raise TypeError(type(v).__name__)
+
+
+def _inexact(a: np.ndarray) -> bool:
+    return bool(np.issubdtype(a.dtype, np.inexact))
+
+
+def _plain_difference(k: str, e: Any, g: Any) -> str:
+    if isinstance(e, list) and isinstance(g, list):
+        if len(g) != len(e):
+            return f"{k} has {len(g)} items, expected {len(e)}"
+        i = next(i for i, (x, y) in enumerate(zip(e, g, strict=True)) if x != y)
+        return f"{k} is wrong: first difference at position {i}, expected {e[i]!r}, got {g[i]!r}"
+    return f"{k} is wrong: expected {e!r}, got {g!r}"
+
+
+def _same(a: Data, b: Data, rtol: float, atol: float) -> bool:
+    if isinstance(a, np.ndarray) and isinstance(b, np.ndarray):
+        if a.shape != b.shape:
+            return False
+        if _inexact(a) or _inexact(b):
+            return bool(np.allclose(a, b, rtol=rtol, atol=atol, equal_nan=True))
+        return bool(np.array_equal(a, b))
+    return not isinstance(a, np.ndarray) and not isinstance(b, np.ndarray) and a == b
 
 
 def _first_change(before: Any, after: Any, name: str) -> str:
