@@ -17,25 +17,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from rnncourse.checks.bptt import RNN_BACKWARD, RNN_CELL_BACKWARD
+from rnncourse.checks import bptt, gru, lstm, notation, rnn
 from rnncourse.checks.framework import Case, Exercise, Mistake
-from rnncourse.checks.gru import GRU_CELL_FORWARD, GRU_CELL_FORWARD_RESET_AFTER
-from rnncourse.checks.lstm import LSTM_CELL_FORWARD, LSTM_FORWARD
-from rnncourse.checks.rnn import RNN_CELL_FORWARD, RNN_FORWARD, SOFTMAX
 
+# one module per notebook, each ending with its EXERCISES tuple, in course order
 EXERCISES: dict[str, Exercise] = {
-    e.name: e
-    for e in (
-        SOFTMAX,
-        RNN_CELL_FORWARD,
-        RNN_FORWARD,
-        RNN_CELL_BACKWARD,
-        RNN_BACKWARD,
-        GRU_CELL_FORWARD,
-        GRU_CELL_FORWARD_RESET_AFTER,
-        LSTM_CELL_FORWARD,
-        LSTM_FORWARD,
-    )
+    e.name: e for module in (notation, rnn, bptt, gru, lstm) for e in module.EXERCISES
 }
 
 

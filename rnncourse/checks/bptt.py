@@ -156,3 +156,5 @@ RNN_BACKWARD = Exercise(
         ]
     ),
 )
+
+EXERCISES = (RNN_CELL_BACKWARD, RNN_BACKWARD)

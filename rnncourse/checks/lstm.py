@@ -146,3 +146,5 @@ LSTM_FORWARD = Exercise(
         ]
     ),
 )
+
+EXERCISES = (LSTM_CELL_FORWARD, LSTM_FORWARD)

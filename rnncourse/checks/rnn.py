@@ -91,7 +91,9 @@ def _rnn_cell(
         W_ax, W_aa = p["W_aa"], p["W_ax"]
     b_a = 0.0 if bug == "missing_b_a" else p["b_a"]
     z = a_prev @ W_aa.T + x_t @ W_ax.T + b_a
-    act = {"sigmoid_for_tanh": partial(_softmax, bug="sigmoid"), "no_activation": lambda v: v}.get(bug, np.tanh)
+    act = {"sigmoid_for_tanh": partial(_softmax, bug="sigmoid"), "no_activation": lambda v: v}.get(
+        bug, np.tanh
+    )
     a_next = act(z)
     b_y = 0.0 if bug == "missing_b_y" else p["b_y"]
     logits = (a_prev if bug == "y_from_a_prev" else a_next) @ p["W_ya"].T + b_y
@@ -232,3 +234,5 @@ RNN_FORWARD = Exercise(
         ]
     ),
 )
+
+EXERCISES = (SOFTMAX, RNN_CELL_FORWARD, RNN_FORWARD)
