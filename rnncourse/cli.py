@@ -1,5 +1,8 @@
 r"""The ``rnncourse`` command.
 
+- ``rnncourse release [--check]``: regenerate ``notebooks/`` from ``solutions/`` with nbgrader;
+  ``--check`` changes nothing and fails when ``notebooks/`` is out of date.
+- ``rnncourse check NOTEBOOK``: run a notebook's visible tests and print a per-exercise table.
 - ``rnncourse info``: versions and the device the course's training code will use.
 - ``rnncourse exercises [--notebook STEM]``: the graded functions in ``EXERCISES``, with their
   notebook and how many mistakes each check can name.
@@ -28,6 +31,38 @@ def _info(_: argparse.Namespace) -> int:
     return 0
 
 
+def _release(args: argparse.Namespace) -> int:
+    from rnncourse.course import find_root, release
+
+    root = find_root()
+    changed = release(root, check=args.check)
+    if args.check:
+        if changed:
+            print(
+                f"notebooks/ is out of date for: {', '.join(changed)}; run `rnncourse release`",
+                file=sys.stderr,
+            )
+            return 1
+        print("notebooks/ is up to date")
+    else:
+        print(f"released {', '.join(changed)}" if changed else "notebooks/ was already up to date")
+    return 0
+
+
+def _check(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from rnncourse.preview import PASSED, report, run_checks
+
+    path = Path(args.notebook)
+    if not path.is_file():
+        print(f"no notebook at {path}", file=sys.stderr)
+        return 2
+    results = run_checks(path, timeout=args.timeout)
+    print(report(path.name, results))
+    return 0 if all(r.status in (PASSED, "graded by hand") for r in results) else 1
+
+
 def _exercises(args: argparse.Namespace) -> int:
     from rnncourse.checks import EXERCISES
 
@@ -49,6 +84,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--version", action="version", version=f"rnncourse {rnncourse.__version__}")
     sub = parser.add_subparsers(dest="command", required=True)
     sub.add_parser("info", help="versions and the device in use").set_defaults(run=_info)
+    rel = sub.add_parser("release", help="regenerate notebooks/ from solutions/ with nbgrader")
+    rel.add_argument(
+        "--check", action="store_true", help="change nothing; fail if notebooks/ is stale"
+    )
+    rel.set_defaults(run=_release)
+    chk = sub.add_parser("check", help="run a notebook's visible tests before handing it in")
+    chk.add_argument("notebook", help="path to your .ipynb")
+    chk.add_argument(
+        "--timeout", type=int, default=120, help="seconds allowed per cell (default 120)"
+    )
+    chk.set_defaults(run=_check)
     ex = sub.add_parser("exercises", help="list the graded functions and their checks")
     ex.add_argument("--notebook", help="only this notebook's stem, e.g. 01_vanilla_rnn")
     ex.set_defaults(run=_exercises)

@@ -60,7 +60,8 @@ def test_cases_cover_batch_1_and_non_square_sizes(name):
         assert any("T=1" in lab for lab in labels)
 
 
-@pytest.mark.filterwarnings("ignore::RuntimeWarning")  # the unstable-softmax mistakes overflow, as they should
+# the unstable-softmax mistakes overflow, as they should
+@pytest.mark.filterwarnings("ignore::RuntimeWarning")
 @pytest.mark.parametrize(("name", "mistake"), MISTAKES, ids=[f"{n}-{m.name}" for n, m in MISTAKES])
 @pytest.mark.parametrize("seed", SEEDS)
 def test_every_mistake_fails_with_its_name(name, mistake, seed, unguarded):

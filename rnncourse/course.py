@@ -1,0 +1,167 @@
+r"""The course's notebooks and the nbgrader course directory behind them.
+
+The repository keeps flat files: ``solutions/NN_name.ipynb`` are nbgrader *source* notebooks
+(solutions, visible and hidden tests, stored outputs) and ``notebooks/NN_name.ipynb`` the student
+release generated from them. nbgrader wants ``source/<assignment>/<notebook>.ipynb``; this module
+bridges the two with one assignment per notebook, named by its stem, so that plain nbgrader
+(formgrader, ``generate_feedback``, ``export``) works on a course directory made by
+:func:`make_course_dir`.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+NOTEBOOKS = (
+    "00_notation",
+    "01_vanilla_rnn",
+    "02_bptt",
+    "03_vanishing_gradients",
+    "04_gru",
+    "05_lstm",
+    "06_bidirectional",
+    "07_deep_rnns",
+)
+MARKERS = ("BEGIN SOLUTION", "END SOLUTION", "BEGIN HIDDEN TESTS", "END HIDDEN TESTS")
+CELL_TIMEOUT_S = 120  # nbgrader's per-cell limit (``c.Execute.timeout``) while grading
+
+_CONFIG = """\
+# Written by rnncourse: one nbgrader assignment per course notebook, named by its stem.
+c = get_config()  # noqa: F821
+c.CourseDirectory.root = {root!r}
+c.CourseDirectory.db_url = {db_url!r}
+c.Execute.timeout = {timeout}
+"""
+
+
+def find_root(start: Path | None = None) -> Path:
+    """The repository root: the nearest folder at or above ``start`` that has ``solutions/``."""
+    here = (start or Path.cwd()).resolve()
+    for folder in (here, *here.parents):
+        if (folder / "solutions").is_dir() and (folder / "pyproject.toml").is_file():
+            return folder
+    raise FileNotFoundError(
+        f"no course repository (a folder with solutions/ and pyproject.toml) at or above {here}"
+    )
+
+
+def solution_stems(root: Path) -> list[str]:
+    """Stems of the notebooks in ``root/solutions``, in course order."""
+    present = {p.stem for p in (root / "solutions").glob("*.ipynb")}
+    unknown = present - set(NOTEBOOKS)
+    if unknown:
+        raise ValueError(f"solutions/ holds notebooks outside the course map: {sorted(unknown)}")
+    return [s for s in NOTEBOOKS if s in present]
+
+
+def make_course_dir(root: Path, course: Path) -> Path:
+    """Lay out an nbgrader course directory at ``course`` from ``root/solutions``.
+
+    ``course/source/<stem>/<stem>.ipynb`` for each solution notebook, the course's data files
+    beside none of them (the notebooks import ``rnncourse``), and ``nbgrader_config.py`` with a
+    SQLite gradebook inside ``course``.
+    """
+    course = course.resolve()
+    for stem in solution_stems(root):
+        dest = course / "source" / stem
+        dest.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(root / "solutions" / f"{stem}.ipynb", dest / f"{stem}.ipynb")
+    db_url = f"sqlite:///{course / 'gradebook.db'}"
+    text = _CONFIG.format(root=str(course), db_url=db_url, timeout=CELL_TIMEOUT_S)
+    (course / "nbgrader_config.py").write_text(text)
+    return course
+
+
+def nbgrader_api(course: Path):  # -> nbgrader.apps.NbGraderAPI (imported lazily: it is slow)
+    """An ``NbGraderAPI`` configured by ``course/nbgrader_config.py``."""
+    from nbgrader.apps import NbGraderAPI
+    from nbgrader.coursedir import CourseDirectory
+    from traitlets.config import Config, PyFileConfigLoader
+
+    config: Config = PyFileConfigLoader("nbgrader_config.py", path=str(course)).load_config()
+    return NbGraderAPI(coursedir=CourseDirectory(config=config), config=config)
+
+
+def _normalise(text: str) -> str:
+    """A stable serialisation, so that a release is byte-identical from run to run."""
+    return json.dumps(json.loads(text), indent=1, sort_keys=True, ensure_ascii=False) + "\n"
+
+
+def build_release(root: Path) -> dict[str, str]:
+    """Generate the student release of every solution notebook with nbgrader; stem → notebook JSON."""
+    released = {}
+    with tempfile.TemporaryDirectory(prefix="rnncourse-release-") as tmp:
+        course = make_course_dir(root, Path(tmp))
+        api = nbgrader_api(course)
+        for stem in solution_stems(root):
+            result = api.generate_assignment(stem, force=True, create=True)
+            if not result["success"]:
+                raise RuntimeError(f"nbgrader could not generate {stem}:\n{result['error']}")
+            text = _normalise((course / "release" / stem / f"{stem}.ipynb").read_text())
+            leaked = [m for m in MARKERS if m in text]
+            if leaked:
+                raise RuntimeError(f"{stem}: the release still contains {leaked}")
+            released[stem] = text
+    return released
+
+
+def release(root: Path, check: bool = False) -> list[str]:
+    """Regenerate ``notebooks/`` from ``solutions/``; with ``check``, write nothing.
+
+    Returns the stems whose release differs from what ``notebooks/`` holds (and, with
+    ``check``, stale extra notebooks there).
+    """
+    released = build_release(root)
+    out = root / "notebooks"
+    stale = [
+        s
+        for s, text in released.items()
+        if not (out / f"{s}.ipynb").is_file() or (out / f"{s}.ipynb").read_text() != text
+    ]
+    extra = sorted(p.stem for p in out.glob("*.ipynb") if p.stem not in released)
+    if not check:
+        out.mkdir(exist_ok=True)
+        for stem in stale:
+            (out / f"{stem}.ipynb").write_text(released[stem])
+        for stem in extra:
+            (out / f"{stem}.ipynb").unlink()
+    return stale + extra
+
+
+@dataclass(frozen=True)
+class CellScore:
+    """What nbgrader recorded for one graded cell of a submission."""
+
+    grade_id: str
+    kind: str  # "test" (a test cell, graded automatically) or "answer" (free text, graded by hand)
+    points: float
+    score: float | None  # None: waiting for a manual grade
+
+
+def autograde(course: Path, stem: str, student: str) -> list[CellScore]:
+    """Autograde ``course/submitted/<student>/<stem>/<stem>.ipynb`` with nbgrader; the cells' scores.
+
+    The assignment must have been generated in ``course`` first (:func:`build_release` does it in a
+    temporary course; :func:`make_course_dir` plus ``generate_assignment`` in a kept one).
+    """
+    from nbgrader.api import Gradebook
+
+    api = nbgrader_api(course)
+    result = api.autograde(stem, student, force=True, create=True)
+    if not result["success"]:
+        raise RuntimeError(f"nbgrader could not autograde {student}/{stem}:\n{result['error']}")
+    with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gb:
+        notebook = gb.find_submission_notebook(stem, stem, student)
+        return [
+            CellScore(
+                grade_id=g.name,
+                kind="answer" if g.cell.cell_type == "markdown" else "test",
+                points=float(g.max_score),
+                score=None if g.needs_manual_grade else float(g.auto_score or 0.0),
+            )
+            for g in notebook.grades
+        ]
