@@ -1,0 +1,83 @@
+"""The real notebooks: release in sync, registry ↔ notebook agreement, and nbgrader autograde.
+
+The solution must earn every automatic point and the untouched student release none, both through
+nbgrader's own autograde. (nbval, run by the same ``pytest`` command over ``solutions/``, checks that
+each solution notebook reproduces its stored outputs.)
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from rnncourse import course
+from rnncourse.checks import EXERCISES
+
+ROOT = Path(__file__).resolve().parents[1]
+STEMS = course.solution_stems(ROOT)
+PARAMS = [pytest.param(s, marks=getattr(pytest.mark, f"nb{s}"), id=s) for s in STEMS]
+
+
+def _grade_cells(stem: str) -> dict[str, nbformat.NotebookNode]:
+    nb = nbformat.read(ROOT / "solutions" / f"{stem}.ipynb", as_version=4)
+    return {c.metadata["nbgrader"]["grade_id"]: c for c in nb.cells if "nbgrader" in c.metadata}
+
+
+def test_release_is_in_sync():
+    assert course.release(ROOT, check=True) == [], "notebooks/ is stale: run `rnncourse release`"
+
+
+@pytest.mark.parametrize("stem", PARAMS)
+def test_every_exercise_of_the_notebook_is_registered_and_tested(stem):
+    cells = _grade_cells(stem)
+    registered = {n for n, e in EXERCISES.items() if e.notebook == stem}
+    solutions = {
+        g
+        for g, c in cells.items()
+        if c.metadata["nbgrader"].get("solution") and c.cell_type == "code"
+    }
+    assert solutions == registered, "solution cells and EXERCISES disagree"
+    for name in registered:
+        test = cells.get(f"test_{name}")
+        assert test is not None and test.metadata["nbgrader"]["grade"], f"no test cell test_{name}"
+        assert f'check("{name}", {name}' in test.source, f"test_{name} does not call the check"
+        assert "### BEGIN HIDDEN TESTS" in test.source, f"test_{name} has no hidden tests"
+    answers = [
+        g
+        for g, c in cells.items()
+        if c.cell_type == "markdown" and c.metadata["nbgrader"].get("grade")
+    ]
+    assert answers, "each notebook has at least one free-text question graded by hand"
+
+
+@pytest.fixture(scope="module")
+def graded(tmp_path_factory) -> dict[tuple[str, str], list[course.CellScore]]:
+    """Autograde every notebook twice: the solution, and the untouched release."""
+    c = course.make_course_dir(ROOT, tmp_path_factory.mktemp("course"))
+    api = course.nbgrader_api(c)
+    scores = {}
+    for stem in STEMS:
+        assert api.generate_assignment(stem, force=True, create=True)["success"]
+        for student, src in [("solution", c / "source"), ("untouched", c / "release")]:
+            dest = c / "submitted" / student / stem
+            dest.mkdir(parents=True)
+            shutil.copyfile(src / stem / f"{stem}.ipynb", dest / f"{stem}.ipynb")
+            scores[student, stem] = course.autograde(c, stem, student)
+    return scores
+
+
+@pytest.mark.parametrize("stem", PARAMS)
+def test_solution_earns_every_automatic_point(graded, stem):
+    tests = [s for s in graded["solution", stem] if s.kind == "test"]
+    assert tests
+    missed = [s.grade_id for s in tests if s.score != s.points]
+    assert not missed, f"the solution loses points in {missed}"
+
+
+@pytest.mark.parametrize("stem", PARAMS)
+def test_untouched_release_earns_zero(graded, stem):
+    earned = [(s.grade_id, s.score) for s in graded["untouched", stem] if s.score]
+    assert not earned, f"the untouched release earns points: {earned}"
