@@ -1,0 +1,206 @@
+r"""Grade one submitted notebook: the score is decided here, never in a process that ran student code.
+
+The instructor's source notebook is the authority on structure: which cells are tests, their
+points, their order. From the submission the grader takes only the student's *answers*: the code
+of each solution cell and the text of each written answer (matched by nbgrader ``grade_id``, or
+by cell id), plus code cells the student added. Test cells, points and cell types in the
+submission are never read, so editing, deleting or un-marking them changes nothing.
+
+The student's code runs in :mod:`rnncourse.sandbox`; at each test cell it calls the student's
+function on inputs drawn here from a seed the student never sees, and sends back the outputs as
+plain data. :meth:`rnncourse.checks.Exercise.judge` compares them with the reference, here.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import nbformat
+
+from rnncourse import sandbox
+from rnncourse.checks import EXERCISES
+from rnncourse.checks.framework import Case
+
+MAX_NOTEBOOK_BYTES = 20 * 1024 * 1024
+NOT_ATTEMPTED = "# YOUR CODE HERE\nraise NotImplementedError()"
+
+
+@dataclass(frozen=True)
+class ExerciseGrade:
+    grade_id: str  # the test cell's
+    exercise: str
+    points: float
+    score: float
+    message: str  # "passed", or what the check said
+
+
+@dataclass(frozen=True)
+class AnswerCell:
+    grade_id: str
+    points: float
+    text: str
+    answered: bool
+
+
+@dataclass
+class NotebookGrade:
+    student: str
+    notebook: str
+    status: str
+    exercises: list[ExerciseGrade] = field(default_factory=list)
+    answers: list[AnswerCell] = field(default_factory=list)
+    skipped_cells: list[tuple[int, str]] = field(default_factory=list)
+    output: str = ""
+
+    @property
+    def score(self) -> float:
+        return sum(e.score for e in self.exercises)
+
+    @property
+    def max_score(self) -> float:
+        return sum(e.points for e in self.exercises)
+
+    @property
+    def manual_points(self) -> float:
+        return sum(a.points for a in self.answers)
+
+
+def _meta(cell: Any) -> dict[str, Any]:
+    meta = cell.get("metadata", {}).get("nbgrader", {}) if isinstance(cell, dict) else {}
+    return meta if isinstance(meta, dict) else {}
+
+
+def parse_submission(data: bytes | None) -> tuple[list[dict[str, Any]] | None, str]:
+    """The submission's cells, or ``None`` and why it cannot be graded."""
+    if data is None:
+        return None, "missing"
+    if len(data) > MAX_NOTEBOOK_BYTES:
+        return None, f"invalid: larger than {MAX_NOTEBOOK_BYTES // 2**20} MB"
+    try:
+        nb = nbformat.reads(data.decode("utf-8"), as_version=4)
+    except (
+        Exception
+    ) as e:  # not UTF-8, not JSON, not a notebook: all are the student's file's fault
+        return None, f"invalid: not a readable notebook ({type(e).__name__})"
+    cells = nb.get("cells")
+    if not isinstance(cells, list):
+        return None, "invalid: no cells"
+    return [c for c in cells if isinstance(c, dict)], "ok"
+
+
+def _answers_by_key(cells: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
+    """The student's cells by ``grade_id`` and by cell id (a cell whose metadata was removed)."""
+    found: dict[str, dict[str, Any]] = {}
+    for cell in cells:
+        if isinstance(cell.get("id"), str):
+            found.setdefault("id:" + cell["id"], cell)
+        gid = _meta(cell).get("grade_id")
+        if isinstance(gid, str):
+            found.setdefault("gid:" + gid, cell)
+    return found
+
+
+def _source(cell: dict[str, Any]) -> str:
+    src = cell.get("source", "")
+    return "".join(src) if isinstance(src, list) else src if isinstance(src, str) else ""
+
+
+def plan(
+    source_nb: nbformat.NotebookNode, student_cells: list[dict[str, Any]]
+) -> tuple[list[dict[str, str]], list[AnswerCell]]:
+    """The cells to run, in the instructor's order, and the written answers.
+
+    Solution cells carry the student's code; test cells become collection points; other
+    instructor cells run as written; code cells the student added run where the student put them.
+    """
+    theirs = _answers_by_key(student_cells)
+    source_ids = {c.get("id") for c in source_nb.cells}
+    run: list[dict[str, str]] = []
+    answers: list[AnswerCell] = []
+    added_after = _added_cells(student_cells, source_ids)
+    for cell in source_nb.cells:
+        meta = _meta(cell)
+        mine = theirs.get("gid:" + str(meta.get("grade_id"))) or theirs.get(
+            "id:" + str(cell.get("id"))
+        )
+        if meta.get("solution") and cell.cell_type == "markdown" and meta.get("grade"):
+            text = _source(mine) if mine is not None else ""
+            answered = bool(text.strip()) and text.strip() != "YOUR ANSWER HERE"
+            answers.append(
+                AnswerCell(meta["grade_id"], float(meta.get("points", 0)), text, answered)
+            )
+        elif meta.get("solution") and cell.cell_type == "code":
+            run.append(
+                {"kind": "code", "source": _source(mine) if mine is not None else NOT_ATTEMPTED}
+            )
+        elif meta.get("grade") and cell.cell_type == "code":
+            run.append({"kind": "collect", "exercise": meta["grade_id"].removeprefix("test_")})
+        elif cell.cell_type == "code":
+            run.append({"kind": "code", "source": cell.source})
+        run.extend({"kind": "code", "source": s} for s in added_after.get(cell.get("id"), []))
+    return run, answers
+
+
+def _added_cells(student_cells: list[dict[str, Any]], source_ids: set[Any]) -> dict[Any, list[str]]:
+    """Code cells the student added, keyed by the id of the instructor cell they follow."""
+    added: dict[Any, list[str]] = {}
+    anchor = None
+    for cell in student_cells:
+        if cell.get("id") in source_ids:
+            anchor = cell.get("id")
+        elif cell.get("cell_type") == "code" and not _meta(cell):
+            added.setdefault(anchor, []).append(_source(cell))
+    return added
+
+
+def judge(exercise: str, cases: list[Case], collected: dict[str, Any] | None) -> str:
+    """``"passed"`` or what is wrong, from the outputs the sandbox sent back."""
+    if collected is None:
+        return "not graded: the notebook stopped before this test (see the skipped cells)"
+    if "error" in collected:
+        return str(collected["error"])
+    outputs = collected.get("outputs")
+    if not isinstance(outputs, list) or len(outputs) != len(cases):
+        return "not graded: the outputs that came back were malformed"
+    for case, got in zip(cases, outputs, strict=True):
+        try:
+            EXERCISES[exercise].judge(case, got)
+        except AssertionError as e:
+            return str(e)
+        except Exception:  # outputs forged into a shape judge() cannot read
+            return "not graded: the outputs that came back were malformed"
+    return "passed"
+
+
+def grade_notebook(
+    student: str, stem: str, data: bytes | None, source_json: str, seed: int, limits: sandbox.Limits
+) -> NotebookGrade:
+    """Grade one submission (its raw bytes) against the instructor's source notebook."""
+    source_nb = nbformat.reads(source_json, as_version=4)
+    tests = [c for c in source_nb.cells if _meta(c).get("grade") and not _meta(c).get("solution")]
+    cells, status = parse_submission(data)
+    grade = NotebookGrade(student, stem, status)
+    if cells is None:
+        grade.exercises = [
+            ExerciseGrade(c.metadata.nbgrader["grade_id"], c.metadata.nbgrader["grade_id"].removeprefix("test_"),
+                          float(c.metadata.nbgrader["points"]), 0.0, status)
+            for c in tests
+        ]  # fmt: skip
+        return grade
+    run, grade.answers = plan(source_nb, cells)
+    names = [c["exercise"] for c in run if c["kind"] == "collect"]
+    cases = {n: EXERCISES[n].cases(seed) for n in names}
+    result = sandbox.run(run, cases, limits)
+    grade.skipped_cells, grade.output = result.failed_cells, result.output
+    for cell in tests:
+        gid = cell.metadata.nbgrader["grade_id"]
+        name, points = gid.removeprefix("test_"), float(cell.metadata.nbgrader["points"])
+        message = judge(name, cases[name], result.collected.get(name))
+        grade.exercises.append(
+            ExerciseGrade(gid, name, points, points if message == "passed" else 0.0, message)
+        )
+    if grade.skipped_cells:
+        skipped = "; ".join(f"cell {k + 1} {why}" for k, why in grade.skipped_cells)
+        grade.status = f"ok, skipped: {skipped}"
+    return grade

@@ -1,0 +1,273 @@
+r"""Run a student's notebook code in a separate, limited process and bring back plain data only.
+
+The grader (:mod:`rnncourse.grading`) decides every score itself; this module only runs code it
+does not trust. The child process (``python -m rnncourse.sandbox JOBDIR``):
+
+- runs the notebook's code cells in order in an IPython shell (magics and ``display`` work), with
+  ``NBGRADER_EXECUTION=autograde`` so demo cells skip their long parts;
+- at each test cell, instead of running the test, calls the student's function on the grader's
+  inputs (:meth:`rnncourse.checks.Exercise.collect`) and writes the outputs as plain data
+  (:mod:`rnncourse.plaindata`: JSON and ``.npz``, never pickle);
+- logs each cell it starts, so the parent knows where it is.
+
+The parent (:func:`run`) starts it in a new session with limits on memory, CPU time, file size
+and open files. Before any student code runs, the child confines itself for good
+(:mod:`rnncourse.confine`, Linux Landlock): its own folder is the only place it can write, it has
+no TCP and cannot signal processes outside, and when grading as root it becomes ``nobody``. It kills the child when a cell overruns its time or
+the notebook its budget; a cell that hangs, crashes the process (``os._exit``, a segfault, a
+memory bomb) or overruns is skipped and the notebook run again without it, keeping every output
+already collected. Output the child prints is drained and capped.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import resource
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from rnncourse import confine, plaindata
+from rnncourse.checks.framework import Case
+
+OUTPUT_CAP = 64 * 1024  # bytes of the child's stdout/stderr kept for the report
+
+
+@dataclass(frozen=True)
+class Limits:
+    """What one notebook run may use."""
+
+    cell_timeout: float = 60.0  # wall-clock seconds per cell
+    total_timeout: float = 300.0  # wall-clock seconds for the notebook, restarts included
+    memory_mb: int = 3072  # address space (torch alone maps ~0.7 GB)
+    file_mb: int = 64  # largest file it may write
+    max_restarts: int = 3  # notebook re-runs after a cell that hangs or kills the process
+
+
+@dataclass
+class RunResult:
+    """What came back from running one notebook."""
+
+    collected: dict[str, dict[str, Any]] = field(default_factory=dict)  # exercise -> outputs|error
+    failed_cells: list[tuple[int, str]] = field(default_factory=list)  # (cell index, why)
+    output: str = ""  # the first OUTPUT_CAP bytes the child printed
+    confined: bool = True  # False: Landlock missing, only resource limits applied
+
+
+# --- parent -------------------------------------------------------------------------------------
+
+
+def _limit_child(limits: Limits) -> None:
+    """Runs in the child between fork and exec: its resource limits."""
+    mb = 1024 * 1024
+    resource.setrlimit(resource.RLIMIT_AS, (limits.memory_mb * mb, limits.memory_mb * mb))
+    cpu = int(limits.total_timeout) + 5
+    resource.setrlimit(resource.RLIMIT_CPU, (cpu, cpu))
+    resource.setrlimit(resource.RLIMIT_FSIZE, (limits.file_mb * mb, limits.file_mb * mb))
+    resource.setrlimit(resource.RLIMIT_NOFILE, (256, 256))
+    resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+
+
+def _drain(stream: Any, kept: bytearray) -> None:
+    """Read everything the child prints, keeping only the first OUTPUT_CAP bytes."""
+    while chunk := stream.read(65536):
+        if len(kept) < OUTPUT_CAP:
+            kept.extend(chunk[: OUTPUT_CAP - len(kept)])
+
+
+def _progress(path: Path) -> list[dict[str, Any]]:
+    """The child's progress records; whatever it wrote that is not one is ignored."""
+    records = []
+    if path.is_file():
+        for line in path.read_bytes()[: plaindata.MAX_JSON_BYTES].splitlines():
+            try:
+                record = json.loads(line)
+            except ValueError:
+                continue
+            if isinstance(record, dict):
+                records.append(record)
+    return records
+
+
+def _collected(out: Path, name: str) -> dict[str, Any] | None:
+    try:
+        result = plaindata.load(out / f"result_{name}")
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+    if isinstance(result, dict) and (
+        isinstance(result.get("error"), str) or isinstance(result.get("outputs"), list)
+    ):
+        return result
+    return None
+
+
+def run(cells: list[dict[str, str]], cases: dict[str, list[Case]], limits: Limits) -> RunResult:
+    """Run ``cells`` (``{"kind": "code", "source": ...}`` or ``{"kind": "collect", "exercise": ...}``).
+
+    ``cases`` holds the inputs for every exercise collected. Returns the outputs collected per
+    exercise (or the error the student's function raised), and the cells that had to be skipped.
+    """
+    drop_to = confine.NOBODY if os.geteuid() == 0 else None
+    result = RunResult(confined=confine.abi_version() > 0)
+    kept = bytearray()
+    base = Path(tempfile.mkdtemp(prefix="rnncourse-sandbox-"))
+    try:
+        base.chmod(0o711)  # others may enter, not list: one student cannot find another's folder
+        job, out = base / "job", base / os.urandom(8).hex()
+        job.mkdir()
+        out.mkdir(mode=0o700)
+        (out / "scratch").mkdir()
+        if drop_to is not None:
+            for p in (out, out / "scratch"):
+                os.chown(p, drop_to, drop_to)
+        for name, exercise_cases in cases.items():
+            plaindata.save(job / f"cases_{name}", [(c.label, c.args) for c in exercise_cases])
+        job.chmod(0o755)
+        for p in job.iterdir():
+            p.chmod(0o644)
+        deadline = time.monotonic() + limits.total_timeout
+        skip: set[int] = set()
+        for _ in range(limits.max_restarts + 1):
+            done = sorted(result.collected)
+            spec = {
+                "cells": cells,
+                "skip": sorted(skip),
+                "done": done,
+                "out": str(out),
+                "confine": result.confined,
+            }
+            (job / "job.json").write_text(json.dumps(spec))
+            (job / "job.json").chmod(0o644)
+            finished, failed = _run_once(job, out, limits, deadline, kept)
+            for record in _progress(out / "progress.jsonl"):
+                name = record.get("collected")
+                if isinstance(name, str) and name in cases and name not in result.collected:
+                    got = _collected(out, name)
+                    if got is not None:
+                        result.collected[name] = got
+            (out / "progress.jsonl").unlink(missing_ok=True)
+            if finished or failed is None:
+                break
+            result.failed_cells.append(failed)
+            skip.add(failed[0])
+            if time.monotonic() >= deadline:
+                break
+    finally:
+        shutil.rmtree(base, ignore_errors=True)
+    result.output = kept.decode("utf-8", errors="replace")
+    return result
+
+
+def _run_once(
+    job: Path, out: Path, limits: Limits, deadline: float, kept: bytearray
+) -> tuple[bool, tuple[int, str] | None]:
+    """One child process; returns (ran every cell, the cell that failed and why)."""
+    env = {
+        "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
+        "HOME": str(out / "scratch"),
+        "TMPDIR": str(out / "scratch"),
+        "MPLCONFIGDIR": str(out / "scratch"),
+        "MPLBACKEND": "Agg",
+        "NBGRADER_EXECUTION": "autograde",
+        "OMP_NUM_THREADS": "1",
+        "PYTHONDONTWRITEBYTECODE": "1",
+        "PYTHONPATH": str(Path(__file__).resolve().parents[1]),
+    }
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "rnncourse.sandbox", str(job)],
+        cwd=out / "scratch", env=env, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT, start_new_session=True,
+        preexec_fn=lambda: _limit_child(limits),
+    )  # fmt: skip
+    drain = threading.Thread(target=_drain, args=(proc.stdout, kept), daemon=True)
+    drain.start()
+    cell, started, why = -1, time.monotonic(), ""
+    while proc.poll() is None:
+        time.sleep(0.05)
+        records = _progress(out / "progress.jsonl")
+        cells = [r["cell"] for r in records if isinstance(r.get("cell"), int)]
+        if cells and cells[-1] != cell:
+            cell, started = cells[-1], time.monotonic()
+        now = time.monotonic()
+        if now - started > limits.cell_timeout or now > deadline:
+            why = (
+                f"timed out after {limits.cell_timeout:g} s"
+                if now <= deadline
+                else "the notebook ran out of time"
+            )
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait()
+    drain.join(timeout=5)
+    records = _progress(out / "progress.jsonl")
+    if any(r.get("finished") is True for r in records) and proc.returncode == 0:
+        return True, None
+    cells = [r["cell"] for r in records if isinstance(r.get("cell"), int)]
+    if not cells:
+        return False, None  # it died before running anything: nothing to skip, nothing to retry
+    if not why:
+        code = proc.returncode
+        why = (
+            f"killed by signal {signal.Signals(-code).name}"
+            if code < 0
+            else f"the process exited with code {code}"
+        )
+    return False, (cells[-1], why)
+
+
+# --- child ----------------------------------------------------------------------------------------
+
+
+def _child(job_dir: Path) -> None:
+    job = json.loads((job_dir / "job.json").read_text())
+    out = Path(job["out"])
+    from IPython.core.interactiveshell import InteractiveShell
+
+    from rnncourse.checks import EXERCISES
+
+    shell = InteractiveShell.instance()
+    progress = (out / "progress.jsonl").open("a", buffering=1)
+    if job["confine"]:
+        confine.confine([out])
+    for k, cell in enumerate(job["cells"]):
+        if k in job["skip"]:
+            continue
+        progress.write(json.dumps({"cell": k}) + "\n")
+        if cell["kind"] == "code":
+            shell.run_cell(cell["source"], store_history=False, silent=True)
+            continue
+        name = cell["exercise"]
+        if name in job["done"]:
+            continue
+        exercise = EXERCISES[name]
+        cases = [
+            Case(label, tuple(args)) for label, args in plaindata.load(job_dir / f"cases_{name}")
+        ]
+        fn = shell.user_ns.get(name)
+        try:
+            if not callable(fn):
+                raise AssertionError(f"{name} is not defined: run the cell that defines it")
+            result: dict[str, Any] = {"outputs": [exercise.collect(fn, case) for case in cases]}
+            plaindata.save(out / f"result_{name}", result)
+        except BaseException as e:  # the student's code may raise anything, even SystemExit
+            message = (
+                str(e)
+                if isinstance(e, AssertionError)
+                else f"{name} raised {type(e).__name__}: {e}"
+            )
+            plaindata.save(out / f"result_{name}", {"error": message[:4000]})
+        progress.write(json.dumps({"collected": name}) + "\n")
+    progress.write(json.dumps({"finished": True}) + "\n")
+    progress.close()
+
+
+if __name__ == "__main__":
+    _child(Path(sys.argv[1]))
+    os._exit(0)  # skip interpreter teardown: atexit hooks are the student's, not ours
