@@ -179,6 +179,7 @@ def _run_once(
         "NBGRADER_EXECUTION": "autograde",
         "OMP_NUM_THREADS": "1",
         "PYTHONDONTWRITEBYTECODE": "1",
+        "PYTHONUNBUFFERED": "1",  # what it printed before a crash still reaches the report
         "PYTHONPATH": str(Path(__file__).resolve().parents[1]),
     }
     proc = subprocess.Popen(
@@ -232,7 +233,7 @@ def _child(job_dir: Path) -> None:
 
     from rnncourse.checks import EXERCISES
 
-    shell = InteractiveShell.instance()
+    shell = InteractiveShell.instance(colors="NoColor")
     progress = (out / "progress.jsonl").open("a", buffering=1)
     if job["confine"]:
         confine.confine([out])

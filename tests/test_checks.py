@@ -83,7 +83,7 @@ def test_every_mistake_differs_from_the_reference_on_some_case(name):
         except ValueError:  # a shape mistake that crashes on this case shows on another
             return False
         return not all(
-            g.shape == x.shape and np.allclose(g, x, equal_nan=True)
+            framework._same(g, x, e.rtol, e.atol)
             for g, x in zip(got, e.expected(case), strict=True)
         )
 
@@ -317,3 +317,13 @@ def test_plain_data_and_boolean_outputs_are_compared_exactly(capsys):
         AssertionError, match="should be an array, a number, a string or a list of those, got set"
     ):
         PLAIN.check(lambda text: set(text.split()))
+
+
+def test_calling_an_exercise_reference_or_a_forbidden_module_is_caught():
+    ref = EXERCISES["softmax"].reference
+    with pytest.raises(AssertionError, match=r"calls EXERCISES\['softmax'\]\.reference"):
+        check("softmax", lambda z: ref(z))
+    from rnncourse import data
+
+    with pytest.raises(AssertionError, match=r"calls rnncourse\.data\.one_hot"):
+        check("one_hot", lambda ids, n: data.one_hot(ids, n))

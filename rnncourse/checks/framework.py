@@ -67,6 +67,8 @@ class Exercise:
         mistakes: the catalogue, in the order they are tried.
         hint: shown when the student's code raises (e.g. the shapes of each product).
         allowed: reference functions the student may call (helpers the notebook provides).
+        forbid_modules: more modules whose functions (and classes' methods) the answer must not
+            call, e.g. ``("rnncourse.data",)`` where the exercise rebuilds what that module does.
     """
 
     name: str
@@ -80,6 +82,7 @@ class Exercise:
     mistakes: tuple[Mistake, ...] = ()
     hint: str = ""
     allowed: tuple[str, ...] = ("sigmoid",)
+    forbid_modules: tuple[str, ...] = ()
     rtol: float = 1e-6
     atol: float = 1e-8
 
@@ -136,7 +139,7 @@ class Exercise:
     def _call(self, fn: Callable[..., Any], case: Case) -> list[Data]:
         args = copy.deepcopy(case.args)
         try:
-            with _forbid_references(self.name, self.allowed):
+            with _forbid_references(self.name, self.allowed, self.forbid_modules):
                 result = fn(*args)
         except (AssertionError, _ReferenceCalledError):
             raise
@@ -174,10 +177,7 @@ class Exercise:
             if g.shape != e.shape:
                 self._diagnose(case, got, f"{k} has shape {g.shape}, expected {e.shape}")
             if g.dtype != e.dtype:
-                raise AssertionError(
-                    f"{self.name}: {k} has dtype {g.dtype}, expected {e.dtype} (inputs: {case.label}). "
-                    "Keep the inputs' dtype: no np.float32(...) or dtype= that changes it."
-                )
+                self._diagnose(case, got, f"{k} has dtype {g.dtype}, expected {e.dtype}")
             if _inexact(g) and not np.isfinite(g).all() and np.isfinite(e).all():
                 self._diagnose(case, got, f"{k} contains NaN or inf")
             if not _same(g, e, self.rtol, self.atol):
@@ -278,7 +278,7 @@ def _plain_difference(k: str, e: Any, g: Any) -> str:
 
 def _same(a: Data, b: Data, rtol: float, atol: float) -> bool:
     if isinstance(a, np.ndarray) and isinstance(b, np.ndarray):
-        if a.shape != b.shape:
+        if a.shape != b.shape or a.dtype != b.dtype:
             return False
         if _inexact(a) or _inexact(b):
             return bool(np.allclose(a, b, rtol=rtol, atol=atol, equal_nan=True))
@@ -328,29 +328,58 @@ class _ReferenceCalledError(AssertionError):
     pass
 
 
+def _module_code(module: Any, skip: tuple[str, ...] = ()) -> dict[CodeType, str]:
+    """Code objects of a module's own functions and of its classes' methods, named."""
+    found: dict[CodeType, str] = {}
+    for name, obj in vars(module).items():
+        if getattr(obj, "__module__", None) != module.__name__ or name in skip:
+            continue
+        if inspect.isfunction(obj):
+            found[obj.__code__] = f"{module.__name__}.{name}"
+        elif inspect.isclass(obj):
+            for attr, member in vars(obj).items():
+                fn = member.fget if isinstance(member, property) else member
+                fn = fn.__func__ if isinstance(fn, classmethod | staticmethod) else fn
+                if inspect.isfunction(fn):
+                    found[fn.__code__] = f"{module.__name__}.{name}.{attr}"
+    return found
+
+
 @functools.cache
-def _forbidden_code(allowed: tuple[str, ...]) -> dict[CodeType, str]:
-    """Code objects of every reference implementation a student's answer must not call."""
+def _forbidden_code(allowed: tuple[str, ...], modules: tuple[str, ...]) -> dict[CodeType, str]:
+    """Code objects of every implementation a student's answer must not call.
+
+    Everything in ``rnncourse.reference`` but ``allowed``, the ``forward`` of ``rnncourse.nn``'s
+    and ``torch.nn``'s recurrent modules, every exercise's ``.reference``, and ``modules``.
+    """
+    import importlib
+
     import rnncourse.nn as ours
     import rnncourse.reference as ref
+    from rnncourse.checks import EXERCISES
 
-    found: dict[CodeType, str] = {}
-    for name, f in vars(ref).items():
-        if inspect.isfunction(f) and f.__module__ == ref.__name__ and name not in allowed:
-            found[f.__code__] = f"rnncourse.reference.{name}"
+    found = _module_code(ref, skip=allowed)
     for module in (ours, torch.nn.modules.rnn):
         for cls_name, cls in vars(module).items():
             if inspect.isclass(cls) and issubclass(cls, torch.nn.Module):
                 fwd = cls.__dict__.get("forward")
                 if inspect.isfunction(fwd):
                     found[fwd.__code__] = f"{module.__name__}.{cls_name}"
+    for name, e in EXERCISES.items():
+        fn = e.reference.func if isinstance(e.reference, functools.partial) else e.reference
+        if inspect.isfunction(fn):
+            found.setdefault(fn.__code__, f"EXERCISES[{name!r}].reference")
+    for module_name in modules:
+        found.update(_module_code(importlib.import_module(module_name)))
     return found
 
 
 @contextmanager
-def _forbid_references(exercise: str, allowed: tuple[str, ...]) -> Iterator[None]:
+def _forbid_references(
+    exercise: str, allowed: tuple[str, ...], modules: tuple[str, ...] = ()
+) -> Iterator[None]:
     """Fail if code run inside calls a reference implementation or torch.nn's recurrent layers."""
-    forbidden = _forbidden_code(allowed)
+    forbidden = _forbidden_code(allowed, modules)
     called: list[str] = []
 
     def profile(frame: FrameType, event: str, arg: Any) -> None:

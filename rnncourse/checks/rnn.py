@@ -1,4 +1,5 @@
-r"""Notebook 01 (vanilla RNN, forward): ``softmax``, ``rnn_cell_forward``, ``rnn_forward``.
+r"""Notebook 01 (vanilla RNN, forward): ``softmax``, ``rnn_cell_forward``, ``rnn_forward``,
+``many_to_one_forward``, ``stack_weights``, ``rnn_cell_forward_stacked``.
 
 Each mistake is a small function that makes it, so that the check can recognise it in a
 student's output and tests can prove the check catches it.
@@ -235,4 +236,203 @@ RNN_FORWARD = Exercise(
     ),
 )
 
-EXERCISES = (SOFTMAX, RNN_CELL_FORWARD, RNN_FORWARD)
+
+# --- many_to_one_forward ----------------------------------------------------------------------------
+
+
+def _many_to_one(x: np.ndarray, a0: np.ndarray, p: dict[str, np.ndarray], bug: str) -> np.ndarray:
+    a, y_hat, _ = R.rnn_forward(x, a0, p)  # a (m, T_x, n_a), y_hat (m, T_x, n_y)
+    if bug == "every_step":
+        return y_hat
+    if bug == "mean_of_predictions":
+        return y_hat.mean(axis=1)
+    a_with_a0 = np.concatenate([a0[:, None], a], axis=1)  # (m, T_x + 1, n_a): index t holds a⟨t⟩
+    a_used = {
+        "first_step": a[:, 0],
+        "one_step_short": a_with_a0[:, -2],
+        "from_a0": a0,
+        "mean_of_states": a.mean(axis=1),
+        "not_carried": R.rnn_cell_forward(x[:, -1], a0, p)[0],
+    }.get(bug, a[:, -1])
+    logits = a_used @ p["W_ya"].T + p["b_y"]  # (m, n_y)
+    if bug == "no_softmax":
+        return logits
+    return R.softmax(logits, axis=0 if bug == "softmax_over_batch" else -1)
+
+
+_LAST = "ŷ = softmax(W_ya a⟨T_x⟩ + b_y), from the last hidden state only"
+
+MANY_TO_ONE_FORWARD = Exercise(
+    name="many_to_one_forward",
+    notebook=NB,
+    reference=partial(_many_to_one, bug=""),
+    make_cases=_rnn_seq_cases,
+    returns="array",
+    outputs=("y_hat",),
+    hint="run the RNN over all of x, then take the last state a[:, -1] (m, n_a) for the prediction.",
+    mistakes=tuple(
+        Mistake(bug, msg, partial(_many_to_one, bug=bug))
+        for bug, msg in [
+            (
+                "every_step",
+                f"returned a prediction at every step, (m, T_x, n_y): a many-to-one model "
+                f"returns one per sequence, (m, n_y): {_LAST}.",
+            ),
+            (
+                "first_step",
+                f"predicted from the first hidden state a⟨1⟩, which has seen only x⟨1⟩: {_LAST}.",
+            ),
+            (
+                "one_step_short",
+                f"stopped one step short (a⟨T_x−1⟩, e.g. range(T_x − 1) or a[:, -2]): {_LAST}.",
+            ),
+            (
+                "from_a0",
+                f"predicted from the initial state a0, which has seen no input at all: {_LAST}.",
+            ),
+            (
+                "mean_of_states",
+                f"averaged the hidden states over time (mean pooling is another model): {_LAST}.",
+            ),
+            (
+                "mean_of_predictions",
+                f"averaged the per-step predictions ŷ⟨t⟩ over time: {_LAST}.",
+            ),
+            (
+                "not_carried",
+                "did not carry the state: your last state is tanh(W_aa a0 + W_ax x⟨T_x⟩ + b_a). "
+                "a⟨t⟩ must feed step t+1, so that a⟨T_x⟩ has read the whole sequence.",
+            ),
+            (
+                "no_softmax",
+                f"returned the logits W_ya a⟨T_x⟩ + b_y without the softmax: {_LAST}.",
+            ),
+            (
+                "softmax_over_batch",
+                "took the softmax over the batch (axis 0): each example's row of ŷ must sum "
+                "to 1, so normalise over the last axis.",
+            ),
+        ]
+    ),
+)
+
+# --- stack_weights ----------------------------------------------------------------------------------
+
+
+def _stack(W_aa: np.ndarray, W_ax: np.ndarray, bug: str) -> np.ndarray:
+    if bug == "swapped_order":
+        return np.concatenate([W_ax, W_aa], axis=1)
+    if bug == "vstack":  # runs only when n_x == n_a
+        return np.concatenate([W_aa, W_ax], axis=0)
+    if bug == "stacked_transposes":
+        return np.concatenate([W_aa.T, W_ax.T], axis=0)  # (n_a + n_x, n_a)
+    return np.concatenate([W_aa, W_ax], axis=1)  # (n_a, n_a + n_x)
+
+
+def _stack_cases(rng: np.random.Generator) -> list[Case]:
+    out = []
+    for s in inputs.sizes(rng):
+        p = inputs.rnn_params(rng, s["n_x"], s["n_a"], s["n_y"])
+        label = f"W_aa of shape ({s['n_a']}, {s['n_a']}), W_ax of shape ({s['n_a']}, {s['n_x']})"
+        out.append(Case(label, (p["W_aa"], p["W_ax"])))
+    return out
+
+
+_BLOCKS = (
+    "W_a = [W_aa | W_ax], side by side: np.concatenate([W_aa, W_ax], axis=1), (n_a, n_a + n_x)"
+)
+
+STACK_WEIGHTS = Exercise(
+    name="stack_weights",
+    notebook=NB,
+    reference=partial(_stack, bug=""),
+    make_cases=_stack_cases,
+    returns="array",
+    outputs=("W_a",),
+    hint="W_aa (n_a, n_a) and W_ax (n_a, n_x) have the same number of rows: join them along axis 1.",
+    mistakes=tuple(
+        Mistake(bug, msg, partial(_stack, bug=bug))
+        for bug, msg in [
+            (
+                "swapped_order",
+                f"put W_ax first, [W_ax | W_aa]: the first n_a columns of W_a must be W_aa, "
+                f"because they multiply a⟨t−1⟩, the first part of [a⟨t−1⟩, x⟨t⟩]. {_BLOCKS}.",
+            ),
+            (
+                "vstack",
+                f"stacked the matrices on top of each other (axis 0, np.vstack): {_BLOCKS}.",
+            ),
+            (
+                "stacked_transposes",
+                f"stacked the transposes, (n_a + n_x, n_a): weights stay (out, in), {_BLOCKS}; "
+                "the code transposes it when it multiplies, [a, x] @ W_a.T.",
+            ),
+        ]
+    ),
+)
+
+# --- rnn_cell_forward_stacked -----------------------------------------------------------------------
+
+
+def _rnn_cell_stacked(
+    x_t: np.ndarray, a_prev: np.ndarray, W_a: np.ndarray, b_a: np.ndarray, bug: str
+) -> np.ndarray:
+    parts = [x_t, a_prev] if bug == "x_first" else [a_prev, x_t]
+    z = np.concatenate(parts, axis=1) @ W_a.T  # (m, n_a + n_x) @ (n_a + n_x, n_a) -> (m, n_a)
+    if bug != "missing_b_a":
+        z = z + b_a
+    act = {"sigmoid_for_tanh": R.sigmoid, "no_activation": lambda v: v}.get(bug, np.tanh)
+    return act(z)
+
+
+def _rnn_cell_stacked_cases(rng: np.random.Generator) -> list[Case]:
+    out = []
+    for s in inputs.sizes(rng):
+        p = inputs.rnn_params(rng, s["n_x"], s["n_a"], s["n_y"])
+        args = (
+            inputs.normal(rng, s["m"], s["n_x"]),
+            inputs.state(rng, s["m"], s["n_a"]),
+            np.concatenate([p["W_aa"], p["W_ax"]], axis=1),
+            p["b_a"],
+        )
+        out.append(Case(inputs.label(s, "m n_x n_a"), args))
+    return out
+
+
+_STACKED = "a⟨t⟩ = tanh(W_a [a⟨t−1⟩, x⟨t⟩] + b_a)"
+
+RNN_CELL_FORWARD_STACKED = Exercise(
+    name="rnn_cell_forward_stacked",
+    notebook=NB,
+    reference=partial(_rnn_cell_stacked, bug=""),
+    make_cases=_rnn_cell_stacked_cases,
+    returns="array",
+    outputs=("a_next",),
+    hint=(
+        "np.concatenate([a_prev, x_t], axis=1) is (m, n_a + n_x) and W_a is (n_a, n_a + n_x): "
+        "the product is concat @ W_a.T, (m, n_a)."
+    ),
+    mistakes=tuple(
+        Mistake(bug, msg, partial(_rnn_cell_stacked, bug=bug))
+        for bug, msg in [
+            (
+                "x_first",
+                "concatenated [x⟨t⟩, a⟨t−1⟩], but W_a = [W_aa | W_ax] expects [a⟨t−1⟩, x⟨t⟩]: "
+                "the order of the blocks in the vector must match the order of the blocks "
+                "in W_a, np.concatenate([a_prev, x_t], axis=1).",
+            ),
+            ("missing_b_a", f"left out the bias b_a: {_STACKED}."),
+            ("sigmoid_for_tanh", f"applied sigmoid where tanh belongs: {_STACKED}."),
+            ("no_activation", f"left out the tanh: {_STACKED}."),
+        ]
+    ),
+)
+
+EXERCISES = (
+    SOFTMAX,
+    RNN_CELL_FORWARD,
+    RNN_FORWARD,
+    MANY_TO_ONE_FORWARD,
+    STACK_WEIGHTS,
+    RNN_CELL_FORWARD_STACKED,
+)
