@@ -3,6 +3,8 @@ r"""The ``rnncourse`` command.
 - ``rnncourse release [--check]``: regenerate ``notebooks/`` from ``solutions/`` with nbgrader;
   ``--check`` changes nothing and fails when ``notebooks/`` is out of date.
 - ``rnncourse check NOTEBOOK``: run a notebook's visible tests and print a per-exercise table.
+- ``rnncourse grade SUBMISSIONS [--out DIR] [--jobs N] [--timeout S] [--scheduler ADDRESS]``:
+  grade a class (``SUBMISSIONS/<student>/<notebook>.ipynb`` or a zip of that) on Dask.
 - ``rnncourse info``: versions and the device the course's training code will use.
 - ``rnncourse exercises [--notebook STEM]``: the graded functions in ``EXERCISES``, with their
   notebook and how many mistakes each check can name.
@@ -63,6 +65,34 @@ def _check(args: argparse.Namespace) -> int:
     return 0 if all(r.status in (PASSED, "graded by hand") for r in results) else 1
 
 
+def _grade(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from rnncourse.classroom import grade_class
+    from rnncourse.course import find_root
+    from rnncourse.sandbox import Limits
+
+    submissions = Path(args.submissions)
+    if not submissions.exists():
+        print(f"no submissions at {submissions}", file=sys.stderr)
+        return 2
+    limits = Limits(cell_timeout=args.timeout, total_timeout=5 * args.timeout)
+    grades = grade_class(
+        find_root(),
+        submissions,
+        Path(args.out),
+        jobs=args.jobs,
+        scheduler=args.scheduler,
+        limits=limits,
+    )
+    failed = [g for g in grades if g.status.startswith("grader error")]
+    students = len({g.student for g in grades})
+    print(f"graded {len(grades)} notebooks of {students} students into {args.out}/grades.csv")
+    for g in failed:
+        print(f"{g.student}/{g.notebook}: {g.status}", file=sys.stderr)
+    return 1 if failed else 0
+
+
 def _exercises(args: argparse.Namespace) -> int:
     from rnncourse.checks import EXERCISES
 
@@ -95,6 +125,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         "--timeout", type=int, default=120, help="seconds allowed per cell (default 120)"
     )
     chk.set_defaults(run=_check)
+    grd = sub.add_parser("grade", help="grade a class of submissions in parallel")
+    grd.add_argument("submissions", help="folder of <student>/<notebook>.ipynb, or a zip of it")
+    grd.add_argument("--out", default="graded", help="where grades.csv, feedback/ and course/ go")
+    grd.add_argument("--jobs", type=int, default=1, help="Dask workers of the local cluster")
+    grd.add_argument(
+        "--timeout", type=float, default=60.0, help="seconds per cell (a notebook gets 5x)"
+    )
+    grd.add_argument("--scheduler", help="address of an existing Dask scheduler to use instead")
+    grd.set_defaults(run=_grade)
     ex = sub.add_parser("exercises", help="list the graded functions and their checks")
     ex.add_argument("--notebook", help="only this notebook's stem, e.g. 01_vanilla_rnn")
     ex.set_defaults(run=_exercises)

@@ -89,7 +89,7 @@ def parse_submission(data: bytes | None) -> tuple[list[dict[str, Any]] | None, s
     return [c for c in cells if isinstance(c, dict)], "ok"
 
 
-def _answers_by_key(cells: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
+def answers_by_key(cells: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
     """The student's cells by ``grade_id`` and by cell id (a cell whose metadata was removed)."""
     found: dict[str, dict[str, Any]] = {}
     for cell in cells:
@@ -101,7 +101,7 @@ def _answers_by_key(cells: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
     return found
 
 
-def _source(cell: dict[str, Any]) -> str:
+def cell_source(cell: dict[str, Any]) -> str:
     src = cell.get("source", "")
     return "".join(src) if isinstance(src, list) else src if isinstance(src, str) else ""
 
@@ -114,7 +114,7 @@ def plan(
     Solution cells carry the student's code; test cells become collection points; other
     instructor cells run as written; code cells the student added run where the student put them.
     """
-    theirs = _answers_by_key(student_cells)
+    theirs = answers_by_key(student_cells)
     source_ids = {c.get("id") for c in source_nb.cells}
     run: list[dict[str, str]] = []
     answers: list[AnswerCell] = []
@@ -125,14 +125,14 @@ def plan(
             "id:" + str(cell.get("id"))
         )
         if meta.get("solution") and cell.cell_type == "markdown" and meta.get("grade"):
-            text = _source(mine) if mine is not None else ""
+            text = cell_source(mine) if mine is not None else ""
             answered = bool(text.strip()) and text.strip() != "YOUR ANSWER HERE"
             answers.append(
                 AnswerCell(meta["grade_id"], float(meta.get("points", 0)), text, answered)
             )
         elif meta.get("solution") and cell.cell_type == "code":
             run.append(
-                {"kind": "code", "source": _source(mine) if mine is not None else NOT_ATTEMPTED}
+                {"kind": "code", "source": cell_source(mine) if mine is not None else NOT_ATTEMPTED}
             )
         elif meta.get("grade") and cell.cell_type == "code":
             run.append({"kind": "collect", "exercise": meta["grade_id"].removeprefix("test_")})
@@ -150,7 +150,7 @@ def _added_cells(student_cells: list[dict[str, Any]], source_ids: set[Any]) -> d
         if cell.get("id") in source_ids:
             anchor = cell.get("id")
         elif cell.get("cell_type") == "code" and not _meta(cell):
-            added.setdefault(anchor, []).append(_source(cell))
+            added.setdefault(anchor, []).append(cell_source(cell))
     return added
 
 

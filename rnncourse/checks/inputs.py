@@ -75,3 +75,27 @@ def lstm_params(rng: np.random.Generator, n_x: int, n_a: int) -> dict[str, np.nd
         "W_aa": normal(rng, 4 * n_a, n_a, scale=0.6),
         "b_a": normal(rng, 4 * n_a, scale=0.5),
     }
+
+
+def probabilities(rng: np.random.Generator, *shape: int) -> np.ndarray:
+    """Rows of a softmax output: positive, summing to 1 over the last axis, none near 0 or 1."""
+    z = normal(rng, *shape)
+    e = np.exp(z - z.max(axis=-1, keepdims=True))
+    return e / e.sum(axis=-1, keepdims=True)
+
+
+def labels(rng: np.random.Generator, n_y: int, *shape: int) -> np.ndarray:
+    """Integer class labels in ``[0, n_y)``, int64."""
+    return rng.integers(0, n_y, size=shape, dtype=np.int64)
+
+
+def mask(rng: np.random.Generator, m: int, T: int) -> np.ndarray:
+    """A padding mask ``(m, T)``: row 0 is full, the last row stops early when ``T > 1``.
+
+    Every row keeps at least one real step; the rows between get random lengths in ``[1, T]``.
+    """
+    lengths = rng.integers(1, T + 1, size=m)
+    lengths[0] = T
+    if m > 1 and T > 1:
+        lengths[-1] = rng.integers(1, T)
+    return np.arange(T) < lengths[:, None]
