@@ -121,6 +121,7 @@ def agreement_accuracy(
     batch_size: int = 64,
     lr: float = 1e-2,
     keep_bias: float = 2.0,
+    clip_norm: float | None = None,
     seed: int = 0,
 ) -> float:
     r"""Train an :class:`AgreementClassifier` on the agreement task; return its test accuracy.
@@ -190,6 +191,7 @@ def agreement_accuracy(
         F.cross_entropy,
         optimizer,
         epochs=epochs,
+        clip_norm=clip_norm,
         progress=False,
     )
     model.eval()

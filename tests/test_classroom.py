@@ -105,9 +105,9 @@ def test_gradebook_works_with_nbgrader_export(graded):
         assert not gb.find_submission("01_vanilla_rnn", "carol").needs_manual_grade
 
 
-def test_zip_submissions_and_the_command_line(
-    course_root, submissions, tmp_path, monkeypatch, capsys
-):
+def test_zip_submissions_and_an_existing_scheduler(course_root, submissions, tmp_path, monkeypatch):
+    from distributed import LocalCluster
+
     archive = tmp_path / "class.zip"
     with zipfile.ZipFile(archive, "w") as zf:
         zf.write(
@@ -115,7 +115,10 @@ def test_zip_submissions_and_the_command_line(
         )
         zf.writestr("download/../../evil/01_vanilla_rnn.ipynb", "{}")  # a path that tries to escape
     monkeypatch.chdir(course_root)
-    assert main(["grade", str(archive), "--out", str(tmp_path / "out"), "--timeout", "8"]) == 0
+    with LocalCluster(n_workers=1, threads_per_worker=1, dashboard_address=None) as cluster:
+        args = ["grade", str(archive), "--out", str(tmp_path / "out"), "--timeout", "8"]
+        assert main([*args, "--scheduler", cluster.scheduler_address]) == 0
+        assert len(cluster.workers) == 1  # used as it was, and left running
     with (tmp_path / "out" / "grades.csv").open() as f:
         rows = {r["student"]: r for r in csv.DictReader(f)}
     assert rows["alice"]["score"] == "5" and not (tmp_path.parent / "evil").exists()
