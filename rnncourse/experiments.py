@@ -15,13 +15,14 @@ Every run is seeded: the same arguments give the same accuracy on the same machi
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Literal, cast
 
 import numpy as np
 import torch
 import torch.nn.functional as F
 
 import rnncourse.nn
+from rnncourse._validate import require_tensor
 from rnncourse.data import agreement_task, batches, task_vocab
 from rnncourse.train import fit
 
@@ -49,7 +50,7 @@ def _require_positive(name: str, value: object) -> float:
 def _require_kind(kind: object) -> Kind:
     if kind not in KINDS:
         raise ValueError(f"kind must be one of {KINDS}, got {kind!r}")
-    return kind  # type: ignore[return-value]
+    return cast(Kind, kind)
 
 
 class AgreementClassifier(torch.nn.Module):
@@ -93,6 +94,8 @@ class AgreementClassifier(torch.nn.Module):
         _require_int("hidden_size", hidden_size, 1)
         if isinstance(keep_bias, bool) or not isinstance(keep_bias, int | float):
             raise TypeError(f"keep_bias must be a number, got {type(keep_bias).__name__}")
+        if not np.isfinite(keep_bias):
+            raise ValueError(f"keep_bias must be finite, got {keep_bias}")
         self.embedding = torch.nn.Embedding(vocab_size, embedding_size)
         self.rnn = _LAYERS[kind](embedding_size, hidden_size, batch_first=True)
         self.head = torch.nn.Linear(hidden_size, 2)
@@ -103,8 +106,10 @@ class AgreementClassifier(torch.nn.Module):
                 self.rnn.bias_hh_l0[keep] = 0.0
 
     def forward(self, ids: torch.Tensor) -> torch.Tensor:
-        if not isinstance(ids, torch.Tensor) or ids.dim() != 2:
-            raise ValueError(f"ids must be a (N, L) tensor of token ids, got {ids!r:.60}")
+        r"""The two logits of each sentence, from its last hidden state. ``(N, L)`` → ``(N, 2)``."""
+        require_tensor("ids", ids, ndims=(2,), floating=False)
+        if ids.dtype != torch.int64:
+            raise TypeError(f"ids must be int64 token ids, got {ids.dtype}")
         a, _ = self.rnn(self.embedding(ids))  # (N, L, n_a): every hidden state
         return self.head(a[:, -1])  # (N, 2): from a<T_x>, the only state that has read it all
 
@@ -123,6 +128,7 @@ def agreement_accuracy(
     keep_bias: float = 2.0,
     clip_norm: float | None = None,
     seed: int = 0,
+    device: torch.device | str = "cpu",
 ) -> float:
     r"""Train an :class:`AgreementClassifier` on the agreement task; return its test accuracy.
 
@@ -151,7 +157,11 @@ def agreement_accuracy(
         batch_size: sentences per step.
         lr: Adam's learning rate.
         keep_bias: see :class:`AgreementClassifier` (GRU and LSTM only).
-        seed: an int in :math:`[0, 2^{32})`.
+        clip_norm: if given, clip the gradient's global norm to it at every step (see
+            :func:`rnncourse.train.fit`); ``None``, the default, does not clip.
+        seed: an int >= 0.
+        device: where to train (e.g. :func:`rnncourse.train.device`); the CPU by default, where
+            a seed repeats exactly. Another device gives other, equally valid, numbers.
 
     Returns:
         The test accuracy, a float in :math:`[0, 1]`.
@@ -193,8 +203,9 @@ def agreement_accuracy(
         epochs=epochs,
         clip_norm=clip_norm,
         progress=False,
+        device=device,
     )
     model.eval()
     with torch.no_grad():
-        predicted = model(X_test).argmax(dim=1)  # (n_test,)
+        predicted = model(X_test.to(device)).argmax(dim=1).cpu()  # (n_test,)
     return float((predicted == Y_test).double().mean())

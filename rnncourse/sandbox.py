@@ -1,7 +1,7 @@
 r"""Run a student's notebook code in a separate, limited process and bring back plain data only.
 
 The grader (:mod:`rnncourse.grading`) decides every score itself; this module only runs code it
-does not trust. The child process (``python -m rnncourse.sandbox JOBDIR``):
+does not trust. The child process:
 
 - runs the notebook's code cells in order in an IPython shell (magics and ``display`` work), with
   ``NBGRADER_EXECUTION=autograde`` so demo cells skip their long parts;
@@ -10,20 +10,25 @@ does not trust. The child process (``python -m rnncourse.sandbox JOBDIR``):
   (:mod:`rnncourse.plaindata`: JSON and ``.npz``, never pickle);
 - logs each cell it starts, so the parent knows where it is.
 
-The parent (:func:`run`) starts it in a new session with limits on memory, CPU time, file size
-and open files. Before any student code runs, the child confines itself for good
+Runs are forked from a fork server that has imported Python, IPython, NumPy, torch and matplotlib
+once, so a run starts in milliseconds instead of ~2 s; every run is still a fresh process that no
+earlier run touched. The parent (:func:`run`) gives it its own session and limits on memory, CPU
+time, file size (its printed output goes to a capped file) and open files. Before any student code runs, the child confines itself for good
 (:mod:`rnncourse.confine`, Linux Landlock): its own folder is the only place it can write, it has
 no TCP and cannot signal processes outside, and when grading as root it becomes ``nobody``. It kills the child when a cell overruns its time or
 the notebook its budget; a cell that hangs, crashes the process (``os._exit``, a segfault, a
 memory bomb) or overruns is skipped and the notebook run again without it, keeping every output
-already collected. Output the child prints is drained and capped.
+already collected.
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import resource
+import select
+import selectors
 import shutil
 import signal
 import subprocess
@@ -66,7 +71,7 @@ class RunResult:
 
 
 def _limit_child(limits: Limits) -> None:
-    """Runs in the child between fork and exec: its resource limits."""
+    """The resource limits of a run, set in the run's own process before any of its code."""
     mb = 1024 * 1024
     resource.setrlimit(resource.RLIMIT_AS, (limits.memory_mb * mb, limits.memory_mb * mb))
     cpu = int(limits.total_timeout) + 5
@@ -74,13 +79,6 @@ def _limit_child(limits: Limits) -> None:
     resource.setrlimit(resource.RLIMIT_FSIZE, (limits.file_mb * mb, limits.file_mb * mb))
     resource.setrlimit(resource.RLIMIT_NOFILE, (256, 256))
     resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
-
-
-def _drain(stream: Any, kept: bytearray) -> None:
-    """Read everything the child prints, keeping only the first OUTPUT_CAP bytes."""
-    while chunk := stream.read(65536):
-        if len(kept) < OUTPUT_CAP:
-            kept.extend(chunk[: OUTPUT_CAP - len(kept)])
 
 
 def _progress(path: Path) -> list[dict[str, Any]]:
@@ -117,7 +115,6 @@ def run(cells: list[dict[str, str]], cases: dict[str, list[Case]], limits: Limit
     """
     drop_to = confine.NOBODY if os.geteuid() == 0 else None
     result = RunResult(confined=confine.abi_version() > 0)
-    kept = bytearray()
     base = Path(tempfile.mkdtemp(prefix="rnncourse-sandbox-"))
     try:
         base.chmod(0o711)  # others may enter, not list: one student cannot find another's folder
@@ -146,7 +143,7 @@ def run(cells: list[dict[str, str]], cases: dict[str, list[Case]], limits: Limit
             }
             (job / "job.json").write_text(json.dumps(spec))
             (job / "job.json").chmod(0o644)
-            finished, failed = _run_once(job, out, limits, deadline, kept)
+            finished, failed = _run_once(job, out, limits, deadline)
             for record in _progress(out / "progress.jsonl"):
                 name = record.get("collected")
                 if isinstance(name, str) and name in cases and name not in result.collected:
@@ -160,39 +157,87 @@ def run(cells: list[dict[str, str]], cases: dict[str, list[Case]], limits: Limit
             skip.add(failed[0])
             if time.monotonic() >= deadline:
                 break
+        if (out / "output.txt").is_file():
+            with (out / "output.txt").open("rb") as f:
+                result.output = f.read(OUTPUT_CAP).decode("utf-8", errors="replace")
     finally:
         shutil.rmtree(base, ignore_errors=True)
-    result.output = kept.decode("utf-8", errors="replace")
     return result
 
 
+_ENV = {
+    "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
+    "MPLBACKEND": "Agg",
+    "NBGRADER_EXECUTION": "autograde",
+    "OMP_NUM_THREADS": "1",
+    "PYTHONDONTWRITEBYTECODE": "1",
+    "PYTHONUNBUFFERED": "1",  # what it printed before a crash still reaches the report
+    "PYTHONPATH": str(Path(__file__).resolve().parents[1]),
+}
+
+
+class _Zygote:
+    """A process that imports Python, IPython, NumPy, torch and matplotlib once (~2 s), then forks a
+    fresh child for every run. Children share those pages copy-on-write and nothing else: each is
+    a new process that no earlier run has touched. One per grading thread."""
+
+    def __init__(self) -> None:
+        env = {**_ENV, "HOME": "/nonexistent"}
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "rnncourse.sandbox", "--zygote"], stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=env, cwd="/", start_new_session=True,
+        )  # fmt: skip
+        self.buffer = b""
+        self.exits: dict[int, int] = {}
+
+    def _read(self, timeout: float) -> list[dict[str, int]]:
+        fd = self.proc.stdout.fileno()  # type: ignore[union-attr]
+        if select.select([fd], [], [], timeout)[0]:
+            chunk = os.read(fd, 65536)
+            if not chunk:
+                raise RuntimeError("the sandbox's fork server stopped")
+            self.buffer += chunk
+        *lines, self.buffer = self.buffer.split(b"\n")
+        return [json.loads(line) for line in lines]
+
+    def spawn(self, job: Path, out: Path, limits: Limits) -> int:
+        request = {"job": str(job), "out": str(out), "limits": limits.__dict__}
+        self.proc.stdin.write(json.dumps(request).encode() + b"\n")  # type: ignore[union-attr]
+        self.proc.stdin.flush()  # type: ignore[union-attr]
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            for message in self._read(1.0):
+                if "pid" in message:
+                    return message["pid"]
+                self.exits[message["exit"]] = message["code"]
+        raise RuntimeError("the sandbox's fork server did not answer")
+
+    def exit_code(self, pid: int, timeout: float) -> int | None:
+        """The run's exit code once it has ended, else ``None`` after ``timeout`` seconds."""
+        if pid not in self.exits:
+            for message in self._read(timeout):
+                self.exits[message["exit"]] = message["code"]
+        return self.exits.pop(pid, None)
+
+
+_local = threading.local()
+
+
+def _zygote() -> _Zygote:
+    zygote = getattr(_local, "zygote", None)
+    if zygote is None or zygote.proc.poll() is not None:
+        zygote = _local.zygote = _Zygote()
+    return zygote
+
+
 def _run_once(
-    job: Path, out: Path, limits: Limits, deadline: float, kept: bytearray
+    job: Path, out: Path, limits: Limits, deadline: float
 ) -> tuple[bool, tuple[int, str] | None]:
     """One child process; returns (ran every cell, the cell that failed and why)."""
-    env = {
-        "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
-        "HOME": str(out / "scratch"),
-        "TMPDIR": str(out / "scratch"),
-        "MPLCONFIGDIR": str(out / "scratch"),
-        "MPLBACKEND": "Agg",
-        "NBGRADER_EXECUTION": "autograde",
-        "OMP_NUM_THREADS": "1",
-        "PYTHONDONTWRITEBYTECODE": "1",
-        "PYTHONUNBUFFERED": "1",  # what it printed before a crash still reaches the report
-        "PYTHONPATH": str(Path(__file__).resolve().parents[1]),
-    }
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "rnncourse.sandbox", str(job)],
-        cwd=out / "scratch", env=env, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT, start_new_session=True,
-        preexec_fn=lambda: _limit_child(limits),
-    )  # fmt: skip
-    drain = threading.Thread(target=_drain, args=(proc.stdout, kept), daemon=True)
-    drain.start()
+    zygote = _zygote()
+    pid = zygote.spawn(job, out, limits)
     cell, started, why = -1, time.monotonic(), ""
-    while proc.poll() is None:
-        time.sleep(0.05)
+    while (code := zygote.exit_code(pid, 0.05)) is None:
         records = _progress(out / "progress.jsonl")
         cells = [r["cell"] for r in records if isinstance(r.get("cell"), int)]
         if cells and cells[-1] != cell:
@@ -204,17 +249,15 @@ def _run_once(
                 if now <= deadline
                 else "the notebook ran out of time"
             )
-            os.killpg(proc.pid, signal.SIGKILL)
-            proc.wait()
-    drain.join(timeout=5)
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(pid, signal.SIGKILL)  # its session: the run and anything it started
     records = _progress(out / "progress.jsonl")
-    if any(r.get("finished") is True for r in records) and proc.returncode == 0:
+    if any(r.get("finished") is True for r in records) and code == 0:
         return True, None
     cells = [r["cell"] for r in records if isinstance(r.get("cell"), int)]
     if not cells:
         return False, None  # it died before running anything: nothing to skip, nothing to retry
     if not why:
-        code = proc.returncode
         why = (
             f"killed by signal {signal.Signals(-code).name}"
             if code < 0
@@ -269,6 +312,85 @@ def _child(job_dir: Path) -> None:
     progress.close()
 
 
+def _start_child(request: dict[str, Any]) -> int:
+    """Fork one run: its own session, limits, output file and folder; then :func:`_child`."""
+    pid = os.fork()
+    if pid:
+        return pid
+    code = 1
+    try:
+        os.setsid()
+        out = Path(request["out"])
+        fd = os.open(out / "output.txt", os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
+        os.dup2(fd, 1)
+        os.dup2(fd, 2)
+        os.close(fd)
+        null = os.open(os.devnull, os.O_RDONLY)
+        os.dup2(null, 0)
+        os.close(null)
+        # fresh stream objects: a lock held in the fork server at fork time must not bind the run
+        sys.stdout = open(1, "w", buffering=1, closefd=False, encoding="utf-8", errors="replace")
+        sys.stderr = open(2, "w", buffering=1, closefd=False, encoding="utf-8", errors="replace")
+        scratch = out / "scratch"
+        os.chdir(scratch)
+        os.environ.update(HOME=str(scratch), TMPDIR=str(scratch), MPLCONFIGDIR=str(scratch))
+        tempfile.tempdir = None
+        _limit_child(Limits(**request["limits"]))
+        _child(Path(request["job"]))
+        code = 0
+    except BaseException:
+        import traceback
+
+        traceback.print_exc()
+    finally:
+        os._exit(code)  # skip interpreter teardown: atexit hooks are the student's, not ours
+
+
+def _fork_server() -> None:
+    """Import what every run needs once, then start a run per request line on stdin.
+
+    Replies on stdout: ``{"pid": P}`` when run P starts, ``{"exit": P, "code": C}`` when it ends.
+    Single-threaded (a pidfd per run), so a fork never copies a lock another thread holds.
+    """
+    config = tempfile.mkdtemp(prefix="rnncourse-forkserver-")  # matplotlib's, while importing
+    os.environ["MPLCONFIGDIR"] = config
+    try:
+        import IPython.core.interactiveshell  # noqa: F401  (imported once, shared by every run)
+        import matplotlib.pyplot  # noqa: F401
+
+        import rnncourse.checks  # noqa: F401  (NumPy and torch)
+
+        _serve()
+    finally:
+        shutil.rmtree(config, ignore_errors=True)
+
+
+def _serve() -> None:
+    selector = selectors.DefaultSelector()
+    selector.register(0, selectors.EVENT_READ, None)
+    buffer = b""
+
+    def send(message: dict[str, int]) -> None:
+        os.write(1, json.dumps(message).encode() + b"\n")
+
+    while True:
+        for key, _ in selector.select():
+            if key.data is None:
+                chunk = os.read(0, 65536)
+                if not chunk:
+                    return  # the grader has gone
+                buffer += chunk
+                *lines, buffer = buffer.split(b"\n")
+                for line in lines:
+                    pid = _start_child(json.loads(line))
+                    selector.register(os.pidfd_open(pid), selectors.EVENT_READ, pid)
+                    send({"pid": pid})
+            else:
+                selector.unregister(key.fd)
+                os.close(key.fd)
+                _, status = os.waitpid(key.data, 0)
+                send({"exit": key.data, "code": os.waitstatus_to_exitcode(status)})
+
+
 if __name__ == "__main__":
-    _child(Path(sys.argv[1]))
-    os._exit(0)  # skip interpreter teardown: atexit hooks are the student's, not ours
+    _fork_server()
