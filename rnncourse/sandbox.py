@@ -10,15 +10,16 @@ does not trust. The child process:
   (:mod:`rnncourse.plaindata`: JSON and ``.npz``, never pickle);
 - logs each cell it starts, so the parent knows where it is.
 
-Runs are forked from a fork server that has imported Python, IPython, NumPy, torch and matplotlib
-once, so a run starts in milliseconds instead of ~2 s; every run is still a fresh process that no
-earlier run touched. The parent (:func:`run`) gives it its own session and limits on memory, CPU
-time, file size (its printed output goes to a capped file) and open files. Before any student code runs, the child confines itself for good
-(:mod:`rnncourse.confine`, Linux Landlock): its own folder is the only place it can write, it has
-no TCP and cannot signal processes outside, and when grading as root it becomes ``nobody``. It kills the child when a cell overruns its time or
-the notebook its budget; a cell that hangs, crashes the process (``os._exit``, a segfault, a
-memory bomb) or overruns is skipped and the notebook run again without it, keeping every output
-already collected.
+Runs are forked from a fork server that has imported Python, IPython, NumPy, torch and
+matplotlib once, so a run starts in milliseconds instead of ~2 s; every run is still a fresh
+process that no earlier run touched. The parent (:func:`run`) gives each run its own session and
+limits on memory, CPU time, file size (its printed output goes to a capped file) and open files.
+Before any student code runs, the run confines itself for good (:mod:`rnncourse.confine`, Linux
+Landlock): its own folder is the only place it can write, it has no TCP and cannot signal
+processes outside, and when grading as root it becomes ``nobody``. The parent kills a run whose
+cell overruns its time or whose notebook overruns its budget; a cell that hangs, crashes the
+process (``os._exit``, a segfault, a memory bomb) or overruns is skipped and the notebook run
+again without it, keeping every output already collected.
 """
 
 from __future__ import annotations
