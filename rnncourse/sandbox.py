@@ -190,13 +190,18 @@ class _Zygote:
         )  # fmt: skip
         self.buffer = b""
         self.exits: dict[int, int] = {}
+        self.running: set[int] = set()
 
     def _read(self, timeout: float) -> list[dict[str, int]]:
         fd = self.proc.stdout.fileno()  # type: ignore[union-attr]
         if select.select([fd], [], [], timeout)[0]:
             chunk = os.read(fd, 65536)
-            if not chunk:
-                raise RuntimeError("the sandbox's fork server stopped")
+            if not chunk:  # it died (killed from outside): end its runs, report them killed
+                self.proc.wait()
+                for pid in self.running:
+                    with contextlib.suppress(ProcessLookupError):
+                        os.killpg(pid, signal.SIGKILL)
+                return [{"exit": pid, "code": -signal.SIGKILL} for pid in self.running]
             self.buffer += chunk
         *lines, self.buffer = self.buffer.split(b"\n")
         return [json.loads(line) for line in lines]
@@ -209,6 +214,7 @@ class _Zygote:
         while time.monotonic() < deadline:
             for message in self._read(1.0):
                 if "pid" in message:
+                    self.running.add(message["pid"])
                     return message["pid"]
                 self.exits[message["exit"]] = message["code"]
         raise RuntimeError("the sandbox's fork server did not answer")
@@ -218,6 +224,7 @@ class _Zygote:
         if pid not in self.exits:
             for message in self._read(timeout):
                 self.exits[message["exit"]] = message["code"]
+                self.running.discard(message["exit"])
         return self.exits.pop(pid, None)
 
 

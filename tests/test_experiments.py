@@ -93,7 +93,7 @@ def test_classifier_rejects_bad_arguments(kwargs, error, match):
 @pytest.mark.parametrize(
     ("ids", "error", "match"),
     [
-        (torch.zeros(3, 4), TypeError, "ids must have a floating dtype|ids must be int64"),
+        (torch.zeros(3, 4), TypeError, "ids must be int64 token ids, got torch.float32"),
         (torch.zeros(3, 4, dtype=torch.int32), TypeError, "ids must be int64 token ids, got"),
         (torch.zeros(4, dtype=torch.int64), ValueError, r"ids must have 2 dimensions, got 1"),
         ([[1, 2]], TypeError, "ids must be a torch.Tensor, got list"),

@@ -290,6 +290,27 @@ SUBMISSIONS = {
         {"test_softmax": 2, "test_rnn_cell_forward": 0},
         "ok",
     ),
+    "kills_the_grader": (
+        after(
+            notebook(),
+            "demo",
+            "import os, signal\nfor pid in (os.getppid(), os.getpgid(os.getppid()), 1):\n"
+            "    try:\n        os.kill(pid, signal.SIGKILL)\n    except OSError:\n        pass",
+        ),
+        {"test_softmax": 2, "test_rnn_cell_forward": 3},
+        "ok",
+    ),
+    "never_runs_as_root": (
+        notebook(
+            softmax="import os\nif os.geteuid() == 0:\n    raise RuntimeError('running as root')\n"
+            + SOLUTION["softmax"]
+        ),
+        # graded as root, the run becomes nobody where Landlock confines it (everywhere CI runs)
+        {"test_softmax": 2, "test_rnn_cell_forward": 3}
+        if os.geteuid() != 0 or confine.abi_version() > 0
+        else {"test_softmax": 0, "test_rnn_cell_forward": 0},
+        "ok",
+    ),
     "warnings_and_stderr_are_fine": (
         notebook(
             softmax="import sys, warnings\nwarnings.warn('careful')\nprint('note', file=sys.stderr)\n"
@@ -391,3 +412,20 @@ def test_the_sandbox_leaves_no_files_behind(tmp_path, monkeypatch):
     assert list(tmp_path.iterdir()) == []
     shutil.rmtree(tmp_path, ignore_errors=True)
     assert os.path.exists(PACKAGE)
+
+
+def test_a_dead_fork_server_is_replaced_and_the_run_goes_on():
+    import signal
+    import threading
+
+    zygote = sandbox._zygote()
+    timer = threading.Timer(3.0, lambda: os.kill(zygote.proc.pid, signal.SIGKILL))
+    timer.start()
+    cells = [
+        {"kind": "code", "source": "import time\ntime.sleep(20)"},
+        {"kind": "code", "source": "print('after')"},
+    ]
+    result = sandbox.run(cells, {}, sandbox.Limits(cell_timeout=15, total_timeout=40))
+    timer.join()
+    assert result.failed_cells == [(0, "killed by signal SIGKILL")]
+    assert "after" in result.output and sandbox._zygote() is not zygote
