@@ -298,7 +298,7 @@ SUBMISSIONS = {
             "    try:\n        os.kill(pid, signal.SIGKILL)\n    except OSError:\n        pass",
         ),
         {"test_softmax": 2, "test_rnn_cell_forward": 3},
-        "ok",
+        "ok" if confine.abi_version() >= 6 else "",  # without Landlock's signal scope it may kill
     ),
     "never_runs_as_root": (
         notebook(
