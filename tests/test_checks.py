@@ -327,3 +327,17 @@ def test_calling_an_exercise_reference_or_a_forbidden_module_is_caught():
 
     with pytest.raises(AssertionError, match=r"calls rnncourse\.data\.one_hot"):
         check("one_hot", lambda ids, n: data.one_hot(ids, n))
+
+
+def test_a_backward_pass_is_reported_at_the_step_where_it_departs(unguarded):
+    def early_steps_wrong(da, caches):
+        grads = R.rnn_backward(da, caches)
+        dx = grads["dx"].copy()
+        dx[:, :2] += 0.1  # wrong at t = 1 and 2: backprop reaches t = 2 first
+        return grads | {"dx": dx}
+
+    with pytest.raises(
+        AssertionError,
+        match=r"dx is wrong at time step t=2, the first step where it departs going backwards from t=3",
+    ):
+        check("rnn_backward", early_steps_wrong, seed=0)

@@ -25,26 +25,6 @@ NB = "02_bptt"
 _GRADS = ("dW_ax", "dW_aa", "db_a")
 
 
-class _BackwardInTime(Exercise):
-    r"""An exercise computed backwards in time: a wrong sequence output is reported at the last
-    step where it differs (the first step backpropagation reaches), not the first index."""
-
-    def _first_difference(self, k: str, e: np.ndarray, g: np.ndarray) -> str:
-        if k not in self.time_axis:
-            return super()._first_difference(k, e, g)
-        axis = self.time_axis[k]
-        bad = ~np.isclose(g, e, rtol=self.rtol, atol=self.atol)
-        t = int(np.nonzero(bad)[axis].max())  # the last step that differs
-        first = [int(i) for i in np.argwhere(np.take(bad, [t], axis=axis))[0]]
-        first[axis] = t
-        idx = tuple(first)
-        return (
-            f"{k} is wrong from time step t={t + 1} back (going backwards from t={e.shape[axis]}, "
-            f"the first step where it departs): at index {idx}, expected {e[idx]:.6g}, "
-            f"got {g[idx]:.6g} ({int(bad.sum())} of {bad.size} values differ)"
-        )
-
-
 # --- cross_entropy_step ---------------------------------------------------------------------------
 
 
@@ -245,20 +225,22 @@ def _out_bwd(
     y_hat: np.ndarray, y: np.ndarray, a: np.ndarray, W_ya: np.ndarray, mask: np.ndarray, bug: str
 ) -> dict[str, np.ndarray]:
     onehot = np.eye(y_hat.shape[-1])[y]  # (m, T, n_y)
-    dz = {
+    dlogits = {
         "no_onehot": y_hat,
         "sign_flipped": onehot - y_hat,
         "softmax_derivative_again": (y_hat - onehot) * y_hat * (1 - y_hat),
     }.get(bug, y_hat - onehot)
     if bug != "mask_ignored":
-        dz = dz * mask[..., None]  # (m, T, n_y): no loss at <PAD>, so no gradient
+        dlogits = dlogits * mask[..., None]  # (m, T, n_y): no loss at <PAD>, so no gradient
     steps = slice(-1, None) if bug == "last_step_only" else slice(None)
-    dz_flat = dz[:, steps].reshape(-1, dz.shape[-1])  # (m T, n_y): every (example, step) a row
+    dlogits_flat = dlogits[:, steps].reshape(
+        -1, dlogits.shape[-1]
+    )  # (m T, n_y): every (example, step) a row
     a_flat = a[:, steps].reshape(-1, a.shape[-1])  # (m T, n_a)
     return {
-        "da": dz @ (W_ya.T if bug == "transposed_W_ya" else W_ya),  # (m, T, n_a)
-        "dW_ya": a_flat.T @ dz_flat if bug == "transposed_dW_ya" else dz_flat.T @ a_flat,
-        "db_y": dz_flat.mean(axis=0) if bug == "mean_db_y" else dz_flat.sum(axis=0),
+        "da": dlogits @ (W_ya.T if bug == "transposed_W_ya" else W_ya),  # (m, T, n_a)
+        "dW_ya": a_flat.T @ dlogits_flat if bug == "transposed_dW_ya" else dlogits_flat.T @ a_flat,
+        "db_y": dlogits_flat.mean(axis=0) if bug == "mean_db_y" else dlogits_flat.sum(axis=0),
     }
 
 
@@ -274,7 +256,7 @@ def _out_bwd_cases(rng: np.random.Generator) -> list[Case]:
     return out
 
 
-_DZ = "dz⟨t⟩ = (ŷ⟨t⟩ − onehot(y⟨t⟩)) ⊙ mask⟨t⟩"
+_DLOGITS = "dlogits⟨t⟩ = (ŷ⟨t⟩ − onehot(y⟨t⟩)) ⊙ mask⟨t⟩"
 
 OUTPUT_BACKWARD = Exercise(
     name="output_backward",
@@ -284,34 +266,37 @@ OUTPUT_BACKWARD = Exercise(
     returns="dict",
     outputs=("da", "dW_ya", "db_y"),
     time_axis={"da": 1},
-    hint="with dz (m, T_y, n_y): da = dz @ W_ya (m, T_y, n_a); dW_ya sums dz⟨t⟩.T @ a⟨t⟩ over t "
-    "(n_y, n_a); db_y sums dz over the batch and time (n_y,).",
+    hint="with dlogits = (y_hat − onehot(y)) ⊙ mask, (m, T_y, n_y): da = dlogits @ W_ya (m, T_y, n_a); dW_ya sums dlogits⟨t⟩.T @ a⟨t⟩ over t "
+    "(n_y, n_a); db_y sums dlogits over the batch and time (n_y,).",
     mistakes=tuple(
         Mistake(bug, msg, partial(_out_bwd, bug=bug))
         for bug, msg in [
             (
                 "no_onehot",
                 f"left out the − onehot(y): the gradient of −log ŷ_y with respect to the "
-                f"logits is ŷ − onehot(y). {_DZ}.",
+                f"logits is ŷ − onehot(y). {_DLOGITS}.",
             ),
-            ("sign_flipped", f"flipped the sign: ∂L/∂z = ŷ − onehot(y), not onehot(y) − ŷ. {_DZ}."),
+            (
+                "sign_flipped",
+                f"flipped the sign: ∂L/∂logits = ŷ − onehot(y), not onehot(y) − ŷ. {_DLOGITS}.",
+            ),
             (
                 "softmax_derivative_again",
                 f"multiplied by the softmax's derivative ŷ(1 − ŷ) again: softmax and "
-                f"cross-entropy together give ∂L/∂z = ŷ − onehot(y), nothing more. {_DZ}.",
+                f"cross-entropy together give ∂L/∂logits = ŷ − onehot(y), nothing more. {_DLOGITS}.",
             ),
             (
                 "mask_ignored",
-                f"ignored the mask: a padded step has no loss, so it sends no gradient. {_DZ}.",
+                f"ignored the mask: a padded step has no loss, so it sends no gradient. {_DLOGITS}.",
             ),
             (
                 "transposed_W_ya",
-                "multiplied by W_ya.T for da: in row layout da = dz @ W_ya, "
+                "multiplied by W_ya.T for da: in row layout da = dlogits @ W_ya, "
                 "(m, T_y, n_y) @ (n_y, n_a).",
             ),
             (
                 "transposed_dW_ya",
-                "computed dW_ya transposed: dW_ya = Σ_t dz⟨t⟩.T @ a⟨t⟩ has W_ya's shape (n_y, n_a).",
+                "computed dW_ya transposed: dW_ya = Σ_t dlogits⟨t⟩.T @ a⟨t⟩ has W_ya's shape (n_y, n_a).",
             ),
             (
                 "last_step_only",
@@ -320,7 +305,7 @@ OUTPUT_BACKWARD = Exercise(
             ),
             (
                 "mean_db_y",
-                "averaged db_y: the loss is a sum, so db_y = Σ over the batch and time of dz.",
+                "averaged db_y: the loss is a sum, so db_y = Σ over the batch and time of dlogits.",
             ),
         ]
     ),
@@ -430,8 +415,9 @@ def _seq_bwd_cases(rng: np.random.Generator) -> list[Case]:
     return out
 
 
-RNN_BACKWARD = _BackwardInTime(
+RNN_BACKWARD = Exercise(
     name="rnn_backward",
+    backward_in_time=True,
     notebook=NB,
     reference=R.rnn_backward,
     make_cases=_seq_bwd_cases,

@@ -67,6 +67,8 @@ class Exercise:
         mistakes: the catalogue, in the order they are tried.
         hint: shown when the student's code raises (e.g. the shapes of each product).
         allowed: reference functions the student may call (helpers the notebook provides).
+        backward_in_time: the function runs from t = T_x down to 1 (backpropagation through
+            time), so a wrong sequence output is reported at its *last* wrong step.
         forbid_modules: more modules whose functions (and classes' methods) the answer must not
             call, e.g. ``("rnncourse.data",)`` where the exercise rebuilds what that module does.
     """
@@ -83,6 +85,7 @@ class Exercise:
     hint: str = ""
     allowed: tuple[str, ...] = ("sigmoid",)
     forbid_modules: tuple[str, ...] = ()
+    backward_in_time: bool = False  # report a sequence's last wrong step: where backprop starts
     rtol: float = 1e-6
     atol: float = 1e-8
 
@@ -198,8 +201,16 @@ class Exercise:
 
     def _first_difference(self, k: str, e: np.ndarray, g: np.ndarray) -> str:
         bad = ~np.isclose(g, e, rtol=self.rtol, atol=self.atol) if _inexact(e) else g != e
-        idx = tuple(int(i) for i in np.argwhere(bad)[0])
-        when = f" at time step t={idx[self.time_axis[k]] + 1}" if k in self.time_axis else ""
+        wrong = np.argwhere(bad)  # indices in C order: by time step when time is the axis after m
+        if k in self.time_axis and self.backward_in_time:
+            axis = self.time_axis[k]
+            wrong = wrong[wrong[:, axis] == wrong[:, axis].max()]  # the step backprop reaches first
+        idx = tuple(int(i) for i in wrong[0])
+        when = ""
+        if k in self.time_axis:
+            t = idx[self.time_axis[k]] + 1
+            going = f", the first step where it departs going backwards from t={e.shape[self.time_axis[k]]}"
+            when = f" at time step t={t}" + (going if self.backward_in_time else "")
         return (
             f"{k} is wrong{when}: first difference at index {idx}, expected {e[idx]:.6g}, "
             f"got {g[idx]:.6g} ({int(bad.sum())} of {bad.size} values differ)"
