@@ -360,17 +360,16 @@ def _fork_server() -> None:
     Replies on stdout: ``{"pid": P}`` when run P starts, ``{"exit": P, "code": C}`` when it ends.
     Single-threaded (a pidfd per run), so a fork never copies a lock another thread holds.
     """
-    config = tempfile.mkdtemp(prefix="rnncourse-forkserver-")  # matplotlib's, while importing
-    os.environ["MPLCONFIGDIR"] = config
-    try:
-        import IPython.core.interactiveshell  # noqa: F401  (imported once, shared by every run)
-        import matplotlib.pyplot  # noqa: F401
+    # matplotlib's config folder while importing: one per user, reused, never a run's to write
+    config = Path(tempfile.gettempdir()) / f"rnncourse-forkserver-{os.getuid()}"
+    config.mkdir(mode=0o700, exist_ok=True)
+    os.environ["MPLCONFIGDIR"] = str(config)
+    import IPython.core.interactiveshell  # noqa: F401  (imported once, shared by every run)
+    import matplotlib.pyplot  # noqa: F401
 
-        import rnncourse.checks  # noqa: F401  (NumPy and torch)
+    import rnncourse.checks  # noqa: F401  (NumPy and torch)
 
-        _serve()
-    finally:
-        shutil.rmtree(config, ignore_errors=True)
+    _serve()
 
 
 def _serve() -> None:
