@@ -54,7 +54,7 @@ def _release(args: argparse.Namespace) -> int:
 def _check(args: argparse.Namespace) -> int:
     from pathlib import Path
 
-    from rnncourse.preview import PASSED, report, run_checks
+    from rnncourse.preview import MANUAL, PASSED, report, run_checks
 
     path = Path(args.notebook)
     if not path.is_file():
@@ -62,7 +62,7 @@ def _check(args: argparse.Namespace) -> int:
         return 2
     results = run_checks(path, timeout=args.timeout)
     print(report(path.name, results))
-    return 0 if all(r.status in (PASSED, "graded by hand") for r in results) else 1
+    return 0 if all(r.status in (PASSED, MANUAL) for r in results) else 1
 
 
 def _grade(args: argparse.Namespace) -> int:
