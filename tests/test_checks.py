@@ -7,6 +7,7 @@ to call; the ``unguarded`` fixture lifts that guard for them, and the guard has 
 from __future__ import annotations
 
 import contextlib
+import re
 from functools import partial
 
 import numpy as np
@@ -249,6 +250,20 @@ def test_an_unknown_wrong_answer_reports_the_first_difference_and_time_step(ungu
         match=r"rnn_forward: a is wrong at time step t=3: first difference at index \(0, 2, 0\), expected .*, got .*values differ\) \(inputs: m=2, T=3",
     ):
         check("rnn_forward", late_bug, seed=0)
+
+
+def test_a_wrong_number_is_reported_as_expected_and_got():
+    def off_by_one_percent(W):
+        return 1.01 * float(np.abs(np.linalg.eigvals(W)).max())
+
+    with pytest.raises(AssertionError) as info:
+        check("spectral_radius", off_by_one_percent, seed=0)
+    message = str(info.value)
+    assert re.match(
+        r"spectral_radius: the spectral radius is wrong: expected [\d.]+, got [\d.]+ \(inputs: W",
+        message,
+    )
+    assert "index" not in message and "Looks like" not in message
 
 
 def test_judge_works_on_plain_data_collected_elsewhere():

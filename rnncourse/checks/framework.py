@@ -206,6 +206,8 @@ class Exercise:
             axis = self.time_axis[k]
             wrong = wrong[wrong[:, axis] == wrong[:, axis].max()]  # the step backprop reaches first
         idx = tuple(int(i) for i in wrong[0])
+        if not idx:  # one number
+            return f"{k} is wrong: expected {e[idx]:.6g}, got {g[idx]:.6g}"
         when = ""
         if k in self.time_axis:
             t = idx[self.time_axis[k]] + 1
