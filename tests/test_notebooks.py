@@ -7,6 +7,7 @@ each solution notebook reproduces its stored outputs.)
 
 from __future__ import annotations
 
+import re
 import shutil
 from pathlib import Path
 
@@ -51,6 +52,23 @@ def test_every_exercise_of_the_notebook_is_registered_and_tested(stem):
         if c.cell_type == "markdown" and c.metadata["nbgrader"].get("grade")
     ]
     assert answers, "each notebook has at least one free-text question graded by hand"
+
+
+@pytest.mark.parametrize("stem", PARAMS)
+def test_the_readme_course_map_lists_the_notebook_and_its_graded_functions(stem):
+    readme = (ROOT / "README.md").read_text()
+    row = next((line for line in readme.splitlines() if line.startswith(f"| `{stem}` |")), None)
+    assert row is not None, f"README's course map has no row for {stem}"
+    written = set(re.findall(r"`(\w+)`", row.rsplit("|", 2)[1]))
+    registered = {n for n, e in EXERCISES.items() if e.notebook == stem}
+    assert written == registered, (
+        f"README lists {sorted(written)}, the registry {sorted(registered)}"
+    )
+
+
+def test_the_readme_says_which_notebooks_exist():
+    last = re.search(r"Notebooks 00 to (\d\d) are here", (ROOT / "README.md").read_text())
+    assert last and last[1] == STEMS[-1][:2], f"README should say notebooks 00 to {STEMS[-1][:2]}"
 
 
 @pytest.fixture(scope="module")
