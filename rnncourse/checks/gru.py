@@ -1,13 +1,24 @@
-r"""Notebook 04 (GRU): the cell with the reset gate before the matmul (lecture, Cho et al. 2014),
-``gru_cell_forward``, and after it (PyTorch, cuDNN), ``gru_cell_forward_reset_after``.
+r"""Notebook 04 (GRU): ``simplified_gru_cell_forward`` (update gate only), the full cell with the
+reset gate before the matmul (lecture, Cho et al. 2014), ``gru_cell_forward``, and after it
+(PyTorch, cuDNN), ``gru_cell_forward_reset_after``, and the sequence, ``gru_forward``.
 
-Gates are stacked ``r | z | c̃`` in the rows of ``W_ax``, ``W_aa``, ``b_ax``, ``b_aa``, and
-:math:`z = 1 - \Gamma_u`.
+The full GRU stacks its gates ``r | z | c̃`` in the rows of ``W_ax``, ``W_aa``, ``b_ax``, ``b_aa``,
+with PyTorch's :math:`z = 1 - \Gamma_u`. The simplified cell has no reset gate and one bias; it
+stacks ``Γ_u | c̃`` in the rows of ``W_ax``, ``W_aa``, ``b_a``, the lecture's update gate itself:
+
+.. math::
+    \Gamma_u = \sigma(W_{ux} x^{\langle t\rangle} + W_{ua} a^{\langle t-1\rangle} + b_u), \qquad
+    \tilde c = \tanh(W_{cx} x^{\langle t\rangle} + W_{ca} a^{\langle t-1\rangle} + b_c), \qquad
+    a^{\langle t\rangle} = \Gamma_u \odot \tilde c + (1 - \Gamma_u) \odot a^{\langle t-1\rangle}
+
+Each mistake is a small function that makes it, so that the check can recognise it in a
+student's output and tests can prove the check catches it.
 """
 
 from __future__ import annotations
 
 from functools import partial
+from typing import Any
 
 import numpy as np
 
@@ -16,6 +27,116 @@ from rnncourse.checks import inputs
 from rnncourse.checks.framework import Case, Exercise, Mistake
 
 NB = "04_gru"
+
+_UPDATE = "a⟨t⟩ = Γ_u ⊙ c̃ + (1 − Γ_u) ⊙ a⟨t−1⟩"
+
+# --- simplified_gru_cell_forward ------------------------------------------------------------------
+
+
+def _simplified_cell(
+    x_t: np.ndarray, a_prev: np.ndarray, p: dict[str, np.ndarray], bug: str
+) -> np.ndarray:
+    n_a = a_prev.shape[1]
+    W_ax, W_aa, b_a = p["W_ax"], p["W_aa"], p["b_a"]
+    if bug == "swapped_blocks":
+        W_ax, W_aa, b_a = (np.concatenate(np.split(v, 2)[::-1]) for v in (W_ax, W_aa, b_a))
+    if bug == "transposed_blocks":  # each (n_a, n_x) block used as if it were (n_x, n_a)
+        W_ax, W_aa = (np.concatenate([B.T for B in np.split(W, 2)]) for W in (W_ax, W_aa))
+    pre = x_t @ W_ax.T + a_prev @ W_aa.T  # (m, 2n_a): Γ_u | c̃ before their activations
+    if bug != "missing_bias":
+        pre = pre + b_a
+    gate_act, cand_act = R.sigmoid, np.tanh
+    if bug in ("tanh_gate", "swapped_activations"):
+        gate_act = np.tanh
+    if bug in ("sigmoid_candidate", "swapped_activations"):
+        cand_act = R.sigmoid
+    gamma_u, c_tilde = gate_act(pre[:, :n_a]), cand_act(pre[:, n_a:])
+    if bug == "no_gate":
+        return c_tilde
+    if bug == "u_flipped":
+        return (1.0 - gamma_u) * c_tilde + gamma_u * a_prev
+    if bug == "kept_all_of_a_prev":
+        return gamma_u * c_tilde + a_prev
+    return gamma_u * c_tilde + (1.0 - gamma_u) * a_prev
+
+
+def _simplified_params(rng: np.random.Generator, n_x: int, n_a: int) -> dict[str, np.ndarray]:
+    """``W_ax (2n_a, n_x), W_aa (2n_a, n_a), b_a (2n_a,)``, rows stacked Γ_u | c̃."""
+    return {
+        "W_ax": inputs.normal(rng, 2 * n_a, n_x, scale=0.6),
+        "W_aa": inputs.normal(rng, 2 * n_a, n_a, scale=0.6),
+        "b_a": inputs.normal(rng, 2 * n_a, scale=0.5),
+    }
+
+
+def _simplified_cases(rng: np.random.Generator) -> list[Case]:
+    out = []
+    for s in inputs.sizes(rng):
+        args = (
+            inputs.normal(rng, s["m"], s["n_x"]),
+            inputs.state(rng, s["m"], s["n_a"]),
+            _simplified_params(rng, s["n_x"], s["n_a"]),
+        )
+        out.append(Case(inputs.label(s, "m n_x n_a"), args))
+    return out
+
+
+SIMPLIFIED_GRU_CELL_FORWARD = Exercise(
+    name="simplified_gru_cell_forward",
+    notebook=NB,
+    reference=partial(_simplified_cell, bug=""),
+    make_cases=_simplified_cases,
+    returns="array",
+    outputs=("a_next",),
+    hint=(
+        "x_t (m, n_x) @ W_ax.T → (m, 2n_a); a_prev (m, n_a) @ W_aa.T → (m, 2n_a); add b_a (2n_a,), "
+        "then the first n_a columns are Γ_u's, the last n_a c̃'s."
+    ),
+    mistakes=tuple(
+        Mistake(bug, msg, partial(_simplified_cell, bug=bug))
+        for bug, msg in [
+            (
+                "u_flipped",
+                f"swapped Γ_u and 1 − Γ_u: the gate says how much of the candidate comes in, "
+                f"{_UPDATE}.",
+            ),
+            (
+                "no_gate",
+                f"returned the candidate c̃ itself, as a vanilla RNN would: {_UPDATE}.",
+            ),
+            (
+                "kept_all_of_a_prev",
+                f"added all of a⟨t−1⟩: the GRU mixes old and new, {_UPDATE}, "
+                "so a⟨t⟩ stays in (−1, 1).",
+            ),
+            (
+                "sigmoid_candidate",
+                "applied sigmoid to the candidate: c̃ = tanh(…), only the gate uses σ.",
+            ),
+            ("tanh_gate", "applied tanh to the update gate: Γ_u = σ(…), a number in (0, 1)."),
+            (
+                "swapped_activations",
+                "swapped the activations: the gate is Γ_u = σ(…), the candidate c̃ = tanh(…).",
+            ),
+            (
+                "swapped_blocks",
+                "took the blocks in the wrong order: the first n_a rows of W_ax, W_aa and b_a "
+                "belong to Γ_u, the last n_a to c̃.",
+            ),
+            (
+                "missing_bias",
+                "left out the bias b_a: Γ_u = σ(W_ux x⟨t⟩ + W_ua a⟨t−1⟩ + b_u), likewise c̃.",
+            ),
+            (
+                "transposed_blocks",
+                "multiplied by a block of W instead of its transpose: weights are (out, in), so "
+                "x_t @ W_ax.T and a_prev @ W_aa.T, then split the 2n_a columns.",
+            ),
+        ]
+    ),
+)
+
+# --- gru_cell_forward and gru_cell_forward_reset_after ---------------------------------------------
 
 
 def _gru_cell(
@@ -26,8 +147,12 @@ def _gru_cell(
     W_ax, W_aa, b_ax, b_aa = (
         np.concatenate([np.split(p[k], 3)[i] for i in order]) for k in R._GRU_KEYS
     )
+    if bug == "transposed_blocks":  # each (n_a, n_x) block used as if it were (n_x, n_a)
+        W_ax, W_aa = (np.concatenate([B.T for B in np.split(W, 3)]) for W in (W_ax, W_aa))
     if bug == "missing_b_aa":
         b_aa = np.zeros_like(b_aa)
+    if bug == "missing_b_ax":
+        b_ax = np.zeros_like(b_ax)
     gx = x_t @ W_ax.T + b_ax  # (m, 3n_a)
     r, z = np.split(
         R.sigmoid(gx[:, : 2 * n_a] + a_prev @ W_aa[: 2 * n_a].T + b_aa[: 2 * n_a]), 2, axis=1
@@ -58,9 +183,9 @@ def _cases(rng: np.random.Generator) -> list[Case]:
     return out
 
 
-_UPDATE = "a⟨t⟩ = Γ_u ⊙ c̃ + (1 − Γ_u) ⊙ a⟨t−1⟩ with Γ_u = 1 − z, i.e. (1 − z) ⊙ c̃ + z ⊙ a⟨t−1⟩"
+_Z_UPDATE = f"{_UPDATE} with Γ_u = 1 − z, i.e. (1 − z) ⊙ c̃ + z ⊙ a⟨t−1⟩"
 _COMMON = [
-    ("z_flipped", f"swapped z and 1 − z: {_UPDATE}."),
+    ("z_flipped", f"swapped z and 1 − z: {_Z_UPDATE}."),
     (
         "swapped_rz",
         "took the gate blocks in the wrong order: the rows are stacked r | z | c̃ (PyTorch's order).",
@@ -68,6 +193,12 @@ _COMMON = [
     ("no_reset", "left out the reset gate Γ_r in the candidate c̃."),
     ("sigmoid_candidate", "applied sigmoid to the candidate: c̃ = tanh(…); only the gates use σ."),
     ("missing_b_aa", "left out the recurrent bias b_aa (it is added to W_aa a⟨t−1⟩)."),
+    ("missing_b_ax", "left out the input bias b_ax (it is added to W_ax x⟨t⟩)."),
+    (
+        "transposed_blocks",
+        "multiplied by a block of W instead of its transpose: weights are (out, in), so "
+        "x_t @ W_ax.T and a_prev @ W_aa.T.",
+    ),
 ]
 _HINT = (
     "x_t (m, n_x) @ W_ax.T → (m, 3n_a); a_prev (m, n_a) @ W_aa.T → (m, 3n_a); split into r | z | c̃."
@@ -120,4 +251,100 @@ GRU_CELL_FORWARD_RESET_AFTER = _exercise(
     ],
 )
 
-EXERCISES = (GRU_CELL_FORWARD, GRU_CELL_FORWARD_RESET_AFTER)
+# --- gru_forward ----------------------------------------------------------------------------------
+
+
+def _gru_seq(x: np.ndarray, a0: np.ndarray, p: dict[str, np.ndarray], bug: str) -> tuple[Any, ...]:
+    T = x.shape[1]
+    order = range(T - 1, -1, -1) if bug == "reversed" else range(T)
+    a_t = np.zeros_like(a0) if bug == "zeros_not_a0" else a0
+    a, gamma_u = [None] * T, [None] * T
+    for t in order:
+        a_in = a0 if bug == "not_carried" else a_t
+        a_next, cache = R.gru_cell_forward(x[:, t], a_in, p, reset_after=bug != "reset_before")
+        a[t] = a_t if bug == "stored_a_prev" else a_next
+        gamma_u[t] = cache["z"] if bug == "z_for_gamma_u" else 1.0 - cache["z"]
+        a_t = a_next
+    if bug == "last_everywhere":
+        a, gamma_u = [a[order[-1]]] * T, [gamma_u[order[-1]]] * T
+    if bug == "only_last":
+        return a[order[-1]], gamma_u[order[-1]]
+    axis = 0 if bug == "time_first" else 1
+    return np.stack(a, axis=axis), np.stack(gamma_u, axis=axis)
+
+
+def _seq_cases(rng: np.random.Generator) -> list[Case]:
+    out = []
+    for s in inputs.sizes(rng):
+        args = (
+            inputs.normal(rng, s["m"], s["T"], s["n_x"]),
+            inputs.state(rng, s["m"], s["n_a"]),
+            inputs.gru_params(rng, s["n_x"], s["n_a"]),
+        )
+        out.append(Case(inputs.label(s, "m T n_x n_a"), args))
+    return out
+
+
+GRU_FORWARD = Exercise(
+    name="gru_forward",
+    notebook=NB,
+    reference=partial(_gru_seq, bug=""),
+    make_cases=_seq_cases,
+    returns="tuple",
+    outputs=("a", "gamma_u"),
+    time_axis={"a": 1, "gamma_u": 1},
+    hint=(
+        "x is (m, T_x, n_x): step t reads x[:, t, :]; call your gru_cell_forward_reset_after; "
+        "a and gamma_u are (m, T_x, n_a), with gamma_u[:, t] = 1 − cache['z'] of step t."
+    ),
+    mistakes=tuple(
+        Mistake(bug, msg, partial(_gru_seq, bug=bug))
+        for bug, msg in [
+            (
+                "not_carried",
+                "passed a0 to every step: the state must be carried, a⟨t⟩ feeds step t+1.",
+            ),
+            ("zeros_not_a0", "started from zeros instead of the given a0."),
+            (
+                "stored_a_prev",
+                "stored a⟨t−1⟩ at position t (off by one in time): store the new state a⟨t⟩.",
+            ),
+            (
+                "reversed",
+                "went through the sequence backwards: the forward GRU reads t = 1, 2, …, T_x.",
+            ),
+            (
+                "last_everywhere",
+                "stored the same (last) array at every step: append each step's new "
+                "array, or write it into a[:, t].",
+            ),
+            (
+                "only_last",
+                "returned only the last step, (m, n_a): return every step, stacked along "
+                "axis 1, (m, T_x, n_a).",
+            ),
+            (
+                "time_first",
+                "stacked the steps along axis 0, (T_x, m, n_a): the course's sequences are "
+                "batch first, np.stack(..., axis=1) gives (m, T_x, n_a).",
+            ),
+            (
+                "z_for_gamma_u",
+                "returned PyTorch's z as gamma_u: z is the gate that keeps the old state, "
+                "the update gate is Γ_u = 1 − z.",
+            ),
+            (
+                "reset_before",
+                "used the lecture's cell, reset before the matmul: gru_forward runs "
+                "PyTorch's, gru_cell_forward_reset_after.",
+            ),
+        ]
+    ),
+)
+
+EXERCISES = (
+    SIMPLIFIED_GRU_CELL_FORWARD,
+    GRU_CELL_FORWARD,
+    GRU_CELL_FORWARD_RESET_AFTER,
+    GRU_FORWARD,
+)
