@@ -9,7 +9,7 @@ Two kinds of figure live here:
   yellow box is a learned layer (a :math:`\sigma` or :math:`\tanh` of an affine map of its
   inputs), a pink circle a pointwise operation, a line a vector; lines that join are concatenated;
 - **plots** of what the notebooks measure — :func:`gate_heatmap`, :func:`gradient_norms`,
-  :func:`training_curves`, :func:`accuracy_vs_distance`.
+  :func:`training_curves`, :func:`accuracy_vs_distance`, :func:`forecast`.
 
 Every function returns a new :class:`matplotlib.figure.Figure`, drawn with the object-oriented API
 and not kept by ``pyplot`` (nothing is shown twice, nothing leaks, no ``plt.show()``). In a notebook
@@ -1052,4 +1052,79 @@ def accuracy_vs_distance(
     ax.set_title(title)
     ax.grid(True, alpha=0.3)
     ax.legend(frameon=False, loc="lower left")
+    return fig
+
+
+def forecast(
+    time: ArrayLike,
+    observed: ArrayLike,
+    predictions: Mapping[str, ArrayLike],
+    start: int,
+    *,
+    context: int | None = None,
+    ylabel: str = "value",
+    xlabel: str = "time",
+    title: str = "Forecast",
+) -> Figure:
+    r"""An observed series and forecasts of its last part, one curve per model, each with its RMSE.
+
+    The observed values :math:`y_1, \dots, y_T` are drawn in black; the test period, from index
+    ``start`` (:math:`s`, counted from 0) to the end, is shaded, and every forecast
+    :math:`\hat y` covers it. The legend gives each forecast's root-mean-square error there,
+
+    .. math:: \text{RMSE} = \sqrt{\frac{1}{T - s} \sum_{t=s}^{T-1} (\hat y_t - y_t)^2}
+
+    (indices from 0), in the units of ``observed``.
+
+    Args:
+        time: the time of each observation (e.g. decimal years), strictly increasing.
+        observed: the series, NumPy, torch or a list.
+        predictions: ``{model name: forecast of observed[start:]}``.
+        start: the index of the first forecast step, in :math:`[1, T - 1]`.
+        context: how many observations before ``start`` to show (``None``: all of them).
+        ylabel: what the series measures, with its unit.
+        xlabel: what ``time`` counts.
+        title: the figure's title.
+
+    Shape:
+        time, observed ``(T,)``; each prediction ``(T - start,)``.
+    """
+    t = _as_array("time", time, (1,))
+    y = _as_array("observed", observed, (1,))
+    if y.shape != t.shape:
+        raise ValueError(f"observed must have shape (T,) = ({t.size},) like time, got {y.shape}")
+    if t.size > 1 and not (np.diff(t) > 0).all():
+        raise ValueError("time must be strictly increasing")
+    start = _require_int("start", start, 1, t.size - 1)
+    if not isinstance(predictions, Mapping):
+        raise TypeError(
+            f"predictions must be a mapping {{name: values}}, got {type(predictions).__name__}"
+        )
+    if not predictions:
+        raise ValueError("predictions must not be empty")
+    curves = {}
+    for name, values in predictions.items():
+        curve = _as_array(f"predictions[{name!r}]", values, (1,))
+        if curve.shape != (t.size - start,):
+            raise ValueError(
+                f"predictions[{name!r}] must have shape (T - start,) = ({t.size - start},), "
+                f"got {curve.shape}"
+            )
+        curves[str(name)] = curve
+    first = 0 if context is None else start - _require_int("context", context, 1, start)
+
+    fig, ax = _plot_figure(7.0, 3.8)
+    ax.axvspan(t[start], t[-1], color=MUTED, alpha=0.08, linewidth=0)
+    ax.plot(t[first:], y[first:], color=INK, linewidth=1.6, label="observed")
+    for c, (name, curve) in enumerate(curves.items()):
+        rmse = float(np.sqrt(np.mean((curve - y[start:]) ** 2)))
+        ax.plot(t[start:], curve, color=f"C{c}", linewidth=1.4, label=f"{name} (RMSE {rmse:.2f})")
+    ax.text(t[start], 1.0, " test period", transform=ax.get_xaxis_transform(), ha="left",
+            va="top", fontsize=9, color=MUTED)  # fmt: skip
+    ax.set_xlim(t[first], t[-1])
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel(ylabel)
+    ax.set_title(title)
+    ax.grid(True, alpha=0.3)
+    ax.legend(frameon=False, fontsize=9, loc="lower right")
     return fig

@@ -483,3 +483,69 @@ def test_accuracy_vs_distance_rejects_bad_input(
 ) -> None:
     with pytest.raises(error, match=match):
         viz.accuracy_vs_distance(distances, accuracies, **kwargs)  # type: ignore[arg-type]
+
+
+# --------------------------------------------------------------------------- forecast
+
+_T = np.arange(24) / 12 + 1990.0  # two years, monthly
+_SERIES = 350 + 0.1 * np.arange(24) + 3 * np.sin(2 * np.pi * np.arange(24) / 12)
+
+
+def test_forecast_renders_a_small_nontrivial_png() -> None:
+    fig = viz.forecast(_T, _SERIES, {"LSTM": _SERIES[18:] + 0.5}, start=18, ylabel="CO2 (ppm)")
+    width, height = fig.get_size_inches()
+    assert 2.5 <= width <= 9.0 and 1.5 <= height <= 7.0, (width, height)
+    assert_nontrivial_png(fig)
+
+
+def test_forecast_draws_every_model_on_the_test_period_with_its_rmse() -> None:
+    errors = np.array([1.0, -1.0, 2.0, -2.0, 0.0, 0.0])  # RMSE sqrt(10 / 6) = 1.29
+    predictions = {"LSTM": _SERIES[18:] + errors, "last value": torch.full((6,), 350.0)}
+    ax = viz.forecast(_T, torch.from_numpy(_SERIES), predictions, start=18).axes[0]
+    observed, lstm, last = ax.get_lines()
+    assert np.allclose(observed.get_xdata(), _T) and np.allclose(lstm.get_xdata(), _T[18:])
+    assert np.allclose(lstm.get_ydata(), _SERIES[18:] + errors)
+    assert np.allclose(last.get_ydata(), 350.0)
+    rmse_last = np.sqrt(np.mean((350.0 - _SERIES[18:]) ** 2))
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == [
+        "observed",
+        "LSTM (RMSE 1.29)",
+        f"last value (RMSE {rmse_last:.2f})",
+    ]
+    assert ax.get_xlim() == (_T[0], _T[-1])
+    assert "test period" in _all_text(ax.figure)
+
+
+def test_forecast_context_shows_only_the_last_observations_before_the_start() -> None:
+    ax = viz.forecast(_T, _SERIES, {"GRU": _SERIES[18:]}, start=18, context=6).axes[0]
+    assert np.allclose(ax.get_lines()[0].get_xdata(), _T[12:])
+    assert ax.get_xlim() == (_T[12], _T[-1])
+    assert "RMSE 0.00" in ax.get_legend().get_texts()[1].get_text()
+
+
+@pytest.mark.parametrize(
+    ("time", "observed", "predictions", "kwargs", "error", "match"),
+    [
+        (_T, _SERIES, {"RNN": _SERIES[:5]}, {}, ValueError, r"predictions\['RNN'\] must have shape \(T - start,\) = \(6,\)"),
+        (_T, _SERIES[:20], {"RNN": _SERIES[18:]}, {}, ValueError, r"observed must have shape \(T,\) = \(24,\)"),
+        (_T[::-1], _SERIES, {"RNN": _SERIES[18:]}, {}, ValueError, "time must be strictly increasing"),
+        (_T, _SERIES, [_SERIES[18:]], {}, TypeError, "predictions must be a mapping"),
+        (_T, _SERIES, {}, {}, ValueError, "predictions must not be empty"),
+        (_T, _SERIES, {"RNN": _SERIES}, {"start": 0}, ValueError, r"start must be in \[1, 23\], got 0"),
+        (_T, _SERIES, {"RNN": _SERIES[18:]}, {"start": 18.0}, TypeError, "start must be an int"),
+        (_T, _SERIES, {"RNN": _SERIES[18:]}, {"context": 19}, ValueError, r"context must be in \[1, 18\]"),
+        (_T, np.full(24, np.nan), {"RNN": _SERIES[18:]}, {}, ValueError, "observed must be finite"),
+        (_T, "CO2", {"RNN": _SERIES[18:]}, {}, TypeError, "observed must be a NumPy array"),
+    ],
+)  # fmt: skip
+def test_forecast_rejects_bad_input(
+    time: object,
+    observed: object,
+    predictions: object,
+    kwargs: dict,
+    error: type[Exception],
+    match: str,
+) -> None:
+    kwargs = {"start": 18, **kwargs}
+    with pytest.raises(error, match=match):
+        viz.forecast(time, observed, predictions, **kwargs)  # type: ignore[arg-type]

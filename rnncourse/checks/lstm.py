@@ -1,11 +1,14 @@
-r"""Notebook 05 (LSTM): ``lstm_cell_forward`` and ``lstm_forward``.
+r"""Notebook 05 (LSTM): ``lstm_cell_forward``, ``lstm_forward`` and ``diagnose_lstm_cell``.
 
 Gates are stacked ``i | f | g | o`` = :math:`\Gamma_u | \Gamma_f | \tilde c | \Gamma_o` (PyTorch's
-order). The catalogue includes the formulas that circulating lecture notes get wrong.
+order). The catalogue includes the formulas that circulating lecture notes get wrong; the same
+wrong cells are the suspects of the notebook's spot-the-bug exercise (:data:`SUSPECTS`,
+:data:`BUGS`), in which the student names the wrong formula of a cell from its outputs.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import partial
 
 import numpy as np
@@ -21,11 +24,14 @@ def _lstm_cell(
     x_t: np.ndarray, a_prev: np.ndarray, c_prev: np.ndarray, p: dict[str, np.ndarray], bug: str
 ) -> tuple[np.ndarray, np.ndarray, dict]:
     blocks = np.split(x_t @ p["W_ax"].T + a_prev @ p["W_aa"].T + p["b_a"], 4, axis=1)
-    order = {"order_ifog": [0, 1, 3, 2], "order_figo": [1, 0, 2, 3]}.get(bug, [0, 1, 2, 3])
+    orders = {"order_ifog": [0, 1, 3, 2], "order_figo": [1, 0, 2, 3], "order_igfo": [0, 2, 1, 3]}
+    order = orders.get(bug, [0, 1, 2, 3])  # which block each of i, f, g, o is read from
     i, f, g, o = (blocks[k] for k in order)
     i, f, o = R.sigmoid(i), R.sigmoid(f), R.sigmoid(o)
     g = R.sigmoid(g) if bug == "sigmoid_candidate" else np.tanh(g)
     c_next = c_prev + i * g if bug == "no_forget" else i * g + f * c_prev
+    if bug == "tanh_on_c":
+        c_next = np.tanh(c_next)
     if bug == "no_tanh_on_c":
         a_next = o * c_next
     else:
@@ -86,6 +92,17 @@ LSTM_CELL_FORWARD = Exercise(
                 "a_from_c_prev",
                 "computed a⟨t⟩ from c⟨t−1⟩: a⟨t⟩ = Γ_o ⊙ tanh(c⟨t⟩) uses the new cell state.",
             ),
+            (
+                "order_igfo",
+                "took the gates in the order i | g | f | o (TensorFlow 1's LSTMCell stacks "
+                "i, j = c̃, f, o): PyTorch stacks them i | f | g | o (Γ_u, Γ_f, c̃, Γ_o).",
+            ),
+            (
+                "tanh_on_c",
+                "squashed the cell state, c⟨t⟩ = tanh(Γ_u ⊙ c̃⟨t⟩ + Γ_f ⊙ c⟨t−1⟩): the cell state "
+                "is a plain sum, c⟨t⟩ = Γ_u ⊙ c̃⟨t⟩ + Γ_f ⊙ c⟨t−1⟩ (that is what lets it carry "
+                "a value unchanged); the tanh comes on the way out, a⟨t⟩ = Γ_o ⊙ tanh(c⟨t⟩).",
+            ),
         ]
     ),
 )
@@ -103,7 +120,10 @@ def _lstm_seq(
         a.append(a_t if bug == "stored_prev" else a_next)
         c.append(c_t if bug == "stored_prev" else c_next)
         a_t, c_t = a_next, c_next
-    return np.stack(a, axis=1), np.stack(c, axis=1), []
+    if bug == "last_only":
+        return a_t, c_t, []  # (m, n_a) each
+    axis = 0 if bug == "time_first" else 1
+    return np.stack(a, axis=axis), np.stack(c, axis=axis), []
 
 
 def _seq_cases(rng: np.random.Generator) -> list[Case]:
@@ -143,8 +163,156 @@ LSTM_FORWARD = Exercise(
                 "stored_prev",
                 "stored the states from before the step at position t (off by one in time).",
             ),
+            (
+                "last_only",
+                "returned only the last states: a and c hold every step, shape (m, T_x, n_a), "
+                "a[:, t] = a⟨t+1⟩.",
+            ),
+            (
+                "time_first",
+                "stacked the steps along axis 0, giving (T_x, m, n_a): the layout is batch first, "
+                "np.stack(steps, axis=1) → (m, T_x, n_a).",
+            ),
         ]
     ),
 )
 
-EXERCISES = (LSTM_CELL_FORWARD, LSTM_FORWARD)
+# --- spot the bug: name the wrong formula of a cell from its outputs -----------------------------
+
+BUGS: dict[str, str] = {
+    "correct": "no formula is wrong",
+    "candidate_sigmoid": "c̃⟨t⟩ = σ(…): sigmoid instead of tanh on the candidate",
+    "forget_gate_missing": "c⟨t⟩ = c⟨t−1⟩ + Γ_u ⊙ c̃⟨t⟩: no forget gate",
+    "update_forget_swapped": "Γ_u and Γ_f swapped: c⟨t⟩ = Γ_f ⊙ c̃⟨t⟩ + Γ_u ⊙ c⟨t−1⟩",
+    "candidate_output_swapped": "blocks read as i | f | o | g: c̃ and Γ_o swapped",
+    "output_tanh_missing": "a⟨t⟩ = Γ_o ⊙ c⟨t⟩: no tanh on the way out",
+    "output_from_c_prev": "a⟨t⟩ = Γ_o ⊙ tanh(c⟨t−1⟩): the old cell state on the way out",
+}
+_CELL_BUG = {  # each label's wrong cell, as made by _lstm_cell
+    "correct": "",
+    "candidate_sigmoid": "sigmoid_candidate",
+    "forget_gate_missing": "no_forget",
+    "update_forget_swapped": "order_figo",
+    "candidate_output_swapped": "order_ifog",
+    "output_tanh_missing": "no_tanh_on_c",
+    "output_from_c_prev": "a_from_c_prev",
+}
+
+
+def _suspect(bug: str) -> Callable[..., tuple[np.ndarray, np.ndarray]]:
+    def cell(
+        x_t: np.ndarray, a_prev: np.ndarray, c_prev: np.ndarray, params: dict[str, np.ndarray]
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """An LSTM step with one wrong formula: ``(a_next, c_next)``, each ``(m, n_a)``."""
+        a_next, c_next, _ = _lstm_cell(x_t, a_prev, c_prev, params, bug=bug)
+        return a_next, c_next
+
+    return cell
+
+
+# the notebook's four suspects, as black boxes: the bugs that circulating notes and code contain
+SUSPECTS: dict[str, Callable[..., tuple[np.ndarray, np.ndarray]]] = {
+    name: _suspect(_CELL_BUG[label])
+    for name, label in zip(
+        "ABCD",
+        ("output_tanh_missing", "update_forget_swapped", "candidate_sigmoid",
+         "candidate_output_swapped"),
+        strict=True,
+    )
+}  # fmt: skip
+
+
+def _diagnosis(
+    x_t: np.ndarray,
+    a_prev: np.ndarray,
+    c_prev: np.ndarray,
+    params: dict[str, np.ndarray],
+    a_next: np.ndarray,
+    c_next: np.ndarray,
+    bug: str,
+) -> str | None:
+    if bug == "returns_none":
+        return None
+    predictions = {  # every hypothesis predicts (a_next, c_next) for these inputs
+        label: _lstm_cell(x_t, a_prev, c_prev, params, bug=cell_bug)[:2]
+        for label, cell_bug in _CELL_BUG.items()
+    }
+    for label, (a, c) in predictions.items():
+        a_matches = bug == "compared_c_only" or np.allclose(a, a_next)
+        if a_matches and np.allclose(c, c_next):
+            swaps = {
+                "output_bugs_mixed": ("output_tanh_missing", "output_from_c_prev"),
+                "order_bugs_mixed": ("update_forget_swapped", "candidate_output_swapped"),
+                "forget_bugs_mixed": ("forget_gate_missing", "update_forget_swapped"),
+            }.get(bug, ())
+            if label in swaps:
+                return swaps[1 - swaps.index(label)]
+            return label
+    return None
+
+
+def _diagnosis_cases(rng: np.random.Generator) -> list[Case]:
+    labels = list(BUGS)
+    rng.shuffle(labels)  # a fresh order every seed: no position gives the answer away
+    size_sets = inputs.sizes(rng) + inputs.sizes(rng)[2:] + inputs.sizes(rng)[2:3]
+    out = []  # one case per label; sizes: square, m=1, then 5 random
+    for k, (label, s) in enumerate(zip(labels, size_sets, strict=True)):
+        m, n_x, n_a = s["m"], s["n_x"], s["n_a"]
+        x_t, a_prev = inputs.normal(rng, m, n_x), inputs.state(rng, m, n_a)
+        c_prev, params = inputs.normal(rng, m, n_a, scale=1.5), inputs.lstm_params(rng, n_x, n_a)
+        a_next, c_next, _ = _lstm_cell(x_t, a_prev, c_prev, params, bug=_CELL_BUG[label])
+        args = (x_t, a_prev, c_prev, params, a_next, c_next)
+        out.append(Case(f"suspect {k + 1}: " + inputs.label(s, "m n_x n_a"), args))
+    return out
+
+
+_HYPOTHESES = (
+    "for each label, compute the (a_next, c_next) that a cell with that one wrong formula "
+    "would return for these inputs, and return the label whose prediction matches both outputs"
+)
+
+DIAGNOSE_LSTM_CELL = Exercise(
+    name="diagnose_lstm_cell",
+    notebook=NB,
+    reference=partial(_diagnosis, bug=""),
+    make_cases=_diagnosis_cases,
+    returns="array",
+    outputs=("the diagnosis",),
+    hint=f"{_HYPOTHESES}. Pre-activations: x_t @ W_ax.T + a_prev @ W_aa.T + b_a, (m, 4n_a).",
+    mistakes=tuple(
+        Mistake(bug, msg, partial(_diagnosis, bug=bug))
+        for bug, msg in [
+            (
+                "compared_c_only",
+                "compared only c⟨t⟩: the two bugs on the output path leave c⟨t⟩ right and change "
+                f"only a⟨t⟩, so such a cell looks correct. Compare both outputs: {_HYPOTHESES}.",
+            ),
+            (
+                "output_bugs_mixed",
+                "mixed up the two output bugs: 'output_tanh_missing' is a⟨t⟩ = Γ_o ⊙ c⟨t⟩, "
+                "'output_from_c_prev' is a⟨t⟩ = Γ_o ⊙ tanh(c⟨t−1⟩); the correct a⟨t⟩ is "
+                "Γ_o ⊙ tanh(c⟨t⟩).",
+            ),
+            (
+                "order_bugs_mixed",
+                "mixed up the two gate-order bugs: 'update_forget_swapped' reads the blocks as "
+                "f | i | g | o (Γ_f multiplies c̃, Γ_u keeps c⟨t−1⟩), 'candidate_output_swapped' "
+                "as i | f | o | g (c̃ = tanh of Γ_o's block, Γ_o = σ of c̃'s block).",
+            ),
+            (
+                "forget_bugs_mixed",
+                "mixed up the two forget-gate bugs: 'forget_gate_missing' is c⟨t⟩ = c⟨t−1⟩ + "
+                "Γ_u ⊙ c̃⟨t⟩ (no Γ_f at all), 'update_forget_swapped' is c⟨t⟩ = Γ_f ⊙ c̃⟨t⟩ + "
+                "Γ_u ⊙ c⟨t−1⟩ (both gates there, in each other's place).",
+            ),
+            (
+                "returns_none",
+                "returned None: return one of the labels, as a string. If no hypothesis "
+                "matched, compare with np.allclose rather than == (two correct computations "
+                f"can differ in the last bits); {_HYPOTHESES}.",
+            ),
+        ]
+    ),
+)
+
+EXERCISES = (LSTM_CELL_FORWARD, LSTM_FORWARD, DIAGNOSE_LSTM_CELL)
