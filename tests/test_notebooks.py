@@ -14,7 +14,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from rnncourse import course
+from rnncourse import course, grading, sandbox
 from rnncourse.checks import EXERCISES
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -99,3 +99,16 @@ def test_solution_earns_every_automatic_point(graded, stem):
 def test_untouched_release_earns_zero(graded, stem):
     earned = [(s.grade_id, s.score) for s in graded["untouched", stem] if s.score]
     assert not earned, f"the untouched release earns points: {earned}"
+
+
+@pytest.mark.parametrize("stem", PARAMS)
+def test_rnncourse_grade_gives_the_solution_full_marks_and_the_release_zero(stem):
+    """The same two submissions through the course's own sandboxed grader (`rnncourse grade`)."""
+    source = (ROOT / "solutions" / f"{stem}.ipynb").read_text()
+    limits = sandbox.Limits(cell_timeout=60, total_timeout=300)
+    full = grading.grade_notebook("solution", stem, source.encode(), source, 7, limits)
+    assert full.status == "ok", full.status
+    assert full.score == full.max_score > 0, [e.message for e in full.exercises if not e.score]
+    release = (ROOT / "notebooks" / f"{stem}.ipynb").read_bytes()
+    zero = grading.grade_notebook("untouched", stem, release, source, 7, limits)
+    assert zero.score == 0 and all("not implemented" in e.message for e in zero.exercises)
