@@ -19,7 +19,7 @@ import numpy as np
 
 from rnncourse import reference as R
 from rnncourse.checks import inputs
-from rnncourse.checks.framework import Case, Exercise, Mistake
+from rnncourse.checks.framework import Case, Exercise, catalogue
 
 NB = "02_bptt"
 _GRADS = ("dW_ax", "dW_aa", "db_a")
@@ -65,9 +65,9 @@ CROSS_ENTROPY_STEP = Exercise(
     returns="array",
     outputs=("L_t",),
     hint="y_hat_t[np.arange(m), y_t] picks one entry per row: row i, column y_t[i]; shape (m,).",
-    mistakes=tuple(
-        Mistake(bug, msg, partial(_ce_step, bug=bug))
-        for bug, msg in [
+    mistakes=catalogue(
+        _ce_step,
+        [
             ("no_minus", f"forgot the minus sign: the loss is never negative, {_CE}."),
             (
                 "all_classes",
@@ -85,7 +85,7 @@ CROSS_ENTROPY_STEP = Exercise(
             ),
             ("log10", f"used log base 10: the cross-entropy uses the natural log, np.log. {_CE}."),
             ("one_minus", f"took −log(1 − ŷ) of the true class: {_CE}."),
-        ]
+        ],
     ),
 )
 
@@ -128,9 +128,9 @@ BINARY_CROSS_ENTROPY = Exercise(
     outputs=("L",),
     time_axis={"L": 1},
     hint="elementwise, no sum: y_hat and y have the same shape, and so does the result.",
-    mistakes=tuple(
-        Mistake(bug, msg, partial(_bce, bug=bug))
-        for bug, msg in [
+    mistakes=catalogue(
+        _bce,
+        [
             (
                 "positive_term_only",
                 f"kept only the y log ŷ term: when y = 0 that term is 0, and a confident wrong "
@@ -146,7 +146,7 @@ BINARY_CROSS_ENTROPY = Exercise(
                 "sigmoid_again",
                 f"applied σ to ŷ again: ŷ already is the probability σ(z) of label 1. {_BCE}.",
             ),
-        ]
+        ],
     ),
 )
 
@@ -195,9 +195,9 @@ SEQUENCE_LOSS = Exercise(
     outputs=("L",),
     hint="y_hat[:, t] (m, n_y) and y[:, t] (m,) are step t; your cross_entropy_step gives (m,) "
     "losses; multiply by mask[:, t] and add up over t.",
-    mistakes=tuple(
-        Mistake(bug, msg, partial(_seq_loss, bug=bug))
-        for bug, msg in [
+    mistakes=catalogue(
+        _seq_loss,
+        [
             (
                 "mask_ignored",
                 f"counted the padded steps: multiply each L⟨t⟩ by the mask (1 for a real "
@@ -214,7 +214,7 @@ SEQUENCE_LOSS = Exercise(
                 "summed_over_batch",
                 f"summed over the batch (axis 0) instead of over time (axis 1). {_SUM}.",
             ),
-        ]
+        ],
     ),
 )
 
@@ -268,9 +268,9 @@ OUTPUT_BACKWARD = Exercise(
     time_axis={"da": 1},
     hint="with dlogits = (y_hat − onehot(y)) ⊙ mask, (m, T_y, n_y): da = dlogits @ W_ya (m, T_y, n_a); dW_ya sums dlogits⟨t⟩.T @ a⟨t⟩ over t "
     "(n_y, n_a); db_y sums dlogits over the batch and time (n_y,).",
-    mistakes=tuple(
-        Mistake(bug, msg, partial(_out_bwd, bug=bug))
-        for bug, msg in [
+    mistakes=catalogue(
+        _out_bwd,
+        [
             (
                 "no_onehot",
                 f"left out the − onehot(y): the gradient of −log ŷ_y with respect to the "
@@ -307,7 +307,7 @@ OUTPUT_BACKWARD = Exercise(
                 "mean_db_y",
                 "averaged db_y: the loss is a sum, so db_y = Σ over the batch and time of dlogits.",
             ),
-        ]
+        ],
     ),
 )
 
@@ -352,9 +352,9 @@ RNN_CELL_BACKWARD = Exercise(
     outputs=("dx_t", "da_prev", *_GRADS),
     hint="with dz = da_next * (1 - a_next**2) of shape (m, n_a): dx_t = dz @ W_ax (m, n_x), "
     "da_prev = dz @ W_aa (m, n_a), dW_ax = dz.T @ x_t (n_a, n_x), dW_aa = dz.T @ a_prev (n_a, n_a).",
-    mistakes=tuple(
-        Mistake(bug, msg, partial(_cell_bwd, bug=bug))
-        for bug, msg in [
+    mistakes=catalogue(
+        _cell_bwd,
+        [
             ("no_tanh_derivative", "left out the derivative of tanh: dz = da_next ⊙ (1 − a⟨t⟩²)."),
             (
                 "one_minus_a",
@@ -377,7 +377,7 @@ RNN_CELL_BACKWARD = Exercise(
                 "mean_db",
                 "averaged db_a over the batch: the loss is a sum, so db_a = Σ over the batch of dz.",
             ),
-        ]
+        ],
     ),
 )
 
@@ -426,9 +426,9 @@ RNN_BACKWARD = Exercise(
     time_axis={"dx": 1},
     hint="go t = T_x−1 … 0; at each step call your rnn_cell_backward with da[:, t] + da_prev, "
     "store dx_t in dx[:, t] and add the step's parameter gradients.",
-    mistakes=tuple(
-        Mistake(bug, msg, partial(_seq_bwd, bug=bug))
-        for bug, msg in [
+    mistakes=catalogue(
+        _seq_bwd,
+        [
             (
                 "not_accumulated",
                 "kept one step's parameter gradient: dW_ax, dW_aa and db_a are sums "
@@ -454,7 +454,7 @@ RNN_BACKWARD = Exercise(
                 "stopped before the first step: the loop must run t = T_x−1, …, 0 "
                 "(reversed(range(T_x))), so that dx[:, 0] and da0 come from step 1.",
             ),
-        ]
+        ],
     ),
 )
 

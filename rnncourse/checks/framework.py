@@ -21,7 +21,7 @@ import copy
 import functools
 import inspect
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from types import CodeType, FrameType
@@ -49,6 +49,13 @@ class Mistake:
     name: str  # short identifier, e.g. "sigmoid_for_tanh"
     message: str  # what the student reads, e.g. "applied sigmoid where tanh belongs: ..."
     fn: Callable[..., Any]
+
+
+def catalogue(make: Callable[..., Any], mistakes: Sequence[tuple[str, str]]) -> tuple[Mistake, ...]:
+    """The mistakes ``(name, message)`` made by one function: ``make(*args, bug=name)`` makes each."""
+    return tuple(
+        Mistake(bug, message, functools.partial(make, bug=bug)) for bug, message in mistakes
+    )
 
 
 @dataclass(frozen=True)

@@ -24,7 +24,7 @@ import numpy as np
 
 from rnncourse import reference as R
 from rnncourse.checks import inputs
-from rnncourse.checks.framework import Case, Exercise, Mistake
+from rnncourse.checks.framework import Case, Exercise, catalogue
 
 NB = "04_gru"
 
@@ -92,9 +92,9 @@ SIMPLIFIED_GRU_CELL_FORWARD = Exercise(
         "x_t (m, n_x) @ W_ax.T → (m, 2n_a); a_prev (m, n_a) @ W_aa.T → (m, 2n_a); add b_a (2n_a,), "
         "then the first n_a columns are Γ_u's, the last n_a c̃'s."
     ),
-    mistakes=tuple(
-        Mistake(bug, msg, partial(_simplified_cell, bug=bug))
-        for bug, msg in [
+    mistakes=catalogue(
+        _simplified_cell,
+        [
             (
                 "u_flipped",
                 f"swapped Γ_u and 1 − Γ_u: the gate says how much of the candidate comes in, "
@@ -132,7 +132,7 @@ SIMPLIFIED_GRU_CELL_FORWARD = Exercise(
                 "multiplied by a block of W instead of its transpose: weights are (out, in), so "
                 "x_t @ W_ax.T and a_prev @ W_aa.T, then split the 2n_a columns.",
             ),
-        ]
+        ],
     ),
 )
 
@@ -215,10 +215,7 @@ def _exercise(name: str, reset_after: bool, specific: list[tuple[str, str]]) -> 
         outputs=("a_next", "cache"),
         graded=("a_next",),
         hint=_HINT,
-        mistakes=tuple(
-            Mistake(bug, msg, partial(_gru_cell, reset_after=reset_after, bug=bug))
-            for bug, msg in specific + _COMMON
-        ),
+        mistakes=catalogue(partial(_gru_cell, reset_after=reset_after), specific + _COMMON),
     )
 
 
@@ -297,9 +294,9 @@ GRU_FORWARD = Exercise(
         "x is (m, T_x, n_x): step t reads x[:, t, :]; call your gru_cell_forward_reset_after; "
         "a and gamma_u are (m, T_x, n_a), with gamma_u[:, t] = 1 − cache['z'] of step t."
     ),
-    mistakes=tuple(
-        Mistake(bug, msg, partial(_gru_seq, bug=bug))
-        for bug, msg in [
+    mistakes=catalogue(
+        _gru_seq,
+        [
             (
                 "not_carried",
                 "passed a0 to every step: the state must be carried, a⟨t⟩ feeds step t+1.",
@@ -338,7 +335,7 @@ GRU_FORWARD = Exercise(
                 "used the lecture's cell, reset before the matmul: gru_forward runs "
                 "PyTorch's, gru_cell_forward_reset_after.",
             ),
-        ]
+        ],
     ),
 )
 

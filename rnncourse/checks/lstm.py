@@ -15,7 +15,7 @@ import numpy as np
 
 from rnncourse import reference as R
 from rnncourse.checks import inputs
-from rnncourse.checks.framework import Case, Exercise, Mistake
+from rnncourse.checks.framework import Case, Exercise, catalogue
 
 NB = "05_lstm"
 
@@ -62,9 +62,9 @@ LSTM_CELL_FORWARD = Exercise(
     outputs=("a_next", "c_next", "cache"),
     graded=("a_next", "c_next"),
     hint="x_t (m, n_x) @ W_ax.T → (m, 4n_a); a_prev (m, n_a) @ W_aa.T → (m, 4n_a); split into i | f | g | o.",
-    mistakes=tuple(
-        Mistake(bug, msg, partial(_lstm_cell, bug=bug))
-        for bug, msg in [
+    mistakes=catalogue(
+        _lstm_cell,
+        [
             (
                 "no_tanh_on_c",
                 "computed a⟨t⟩ = Γ_o ⊙ c⟨t⟩: the hidden state is a⟨t⟩ = Γ_o ⊙ tanh(c⟨t⟩) "
@@ -103,7 +103,7 @@ LSTM_CELL_FORWARD = Exercise(
                 "is a plain sum, c⟨t⟩ = Γ_u ⊙ c̃⟨t⟩ + Γ_f ⊙ c⟨t−1⟩ (that is what lets it carry "
                 "a value unchanged); the tanh comes on the way out, a⟨t⟩ = Γ_o ⊙ tanh(c⟨t⟩).",
             ),
-        ]
+        ],
     ),
 )
 
@@ -150,9 +150,9 @@ LSTM_FORWARD = Exercise(
     graded=("a", "c"),
     time_axis={"a": 1, "c": 1},
     hint="x is (m, T_x, n_x): step t reads x[:, t, :]; a and c are (m, T_x, n_a).",
-    mistakes=tuple(
-        Mistake(bug, msg, partial(_lstm_seq, bug=bug))
-        for bug, msg in [
+    mistakes=catalogue(
+        _lstm_seq,
+        [
             ("a_not_carried", "passed a0 to every step: a⟨t⟩ must feed step t+1."),
             (
                 "c_not_carried",
@@ -173,7 +173,7 @@ LSTM_FORWARD = Exercise(
                 "stacked the steps along axis 0, giving (T_x, m, n_a): the layout is batch first, "
                 "np.stack(steps, axis=1) → (m, T_x, n_a).",
             ),
-        ]
+        ],
     ),
 )
 
@@ -279,9 +279,9 @@ DIAGNOSE_LSTM_CELL = Exercise(
     returns="array",
     outputs=("the diagnosis",),
     hint=f"{_HYPOTHESES}. Pre-activations: x_t @ W_ax.T + a_prev @ W_aa.T + b_a, (m, 4n_a).",
-    mistakes=tuple(
-        Mistake(bug, msg, partial(_diagnosis, bug=bug))
-        for bug, msg in [
+    mistakes=catalogue(
+        _diagnosis,
+        [
             (
                 "compared_c_only",
                 "compared only c⟨t⟩: the two bugs on the output path leave c⟨t⟩ right and change "
@@ -311,7 +311,7 @@ DIAGNOSE_LSTM_CELL = Exercise(
                 "matched, compare with np.allclose rather than == (two correct computations "
                 f"can differ in the last bits); {_HYPOTHESES}.",
             ),
-        ]
+        ],
     ),
 )
 

@@ -18,12 +18,11 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Sequence
-from functools import partial
 
 import numpy as np
 
 from rnncourse import data
-from rnncourse.checks.framework import Case, Exercise, Mistake
+from rnncourse.checks.framework import Case, Exercise, catalogue
 
 NB = "00_notation"
 SPECIALS = [data.PAD, data.UNK, data.EOS]  # ids 0, 1, 2
@@ -108,9 +107,9 @@ BUILD_VOCAB = Exercise(
     returns="array",
     outputs=("itos",),
     hint="tokens are sentence.lower().split(); a collections.Counter counts them.",
-    mistakes=tuple(
-        Mistake(bug, msg, partial(_build_vocab, bug=bug))
-        for bug, msg in [
+    mistakes=catalogue(
+        _build_vocab,
+        [
             ("no_specials", f"left out the special tokens: {_ORDER}."),
             (
                 "no_pad",
@@ -159,7 +158,7 @@ BUILD_VOCAB = Exercise(
                 "with reverse=True or use Counter.most_common: both keep first-appearance order "
                 "for ties.",
             ),
-        ]
+        ],
     ),
 )
 
@@ -220,9 +219,9 @@ ENCODE = Exercise(
         "with .get(w, 1) so that a word that is not there becomes <UNK> (id 1); "
         "itos.index(w) raises for it."
     ),
-    mistakes=tuple(
-        Mistake(bug, msg, partial(_encode, bug=bug))
-        for bug, msg in [
+    mistakes=catalogue(
+        _encode,
+        [
             (
                 "no_eos",
                 "left out <EOS>: append its id, 2, after the last word, so that a model can "
@@ -249,7 +248,7 @@ ENCODE = Exercise(
                 "did not lower-case the sentence: 'The' is not in the vocabulary, 'the' is; "
                 "the tokens are sentence.lower().split().",
             ),
-        ]
+        ],
     ),
 )
 
@@ -296,9 +295,9 @@ DECODE = Exercise(
     returns="array",
     outputs=("text",),
     hint="itos[i] is the token with id i; ' '.join(words) puts one space between words.",
-    mistakes=tuple(
-        Mistake(bug, msg, partial(_decode, bug=bug))
-        for bug, msg in [
+    mistakes=catalogue(
+        _decode,
+        [
             (
                 "kept_specials",
                 "wrote out <PAD> and <EOS>: leave both out, they mark where a sentence ends, "
@@ -315,7 +314,7 @@ DECODE = Exercise(
                 "trailing_space",
                 "left a space after the last word: ' '.join(words) puts spaces only between words.",
             ),
-        ]
+        ],
     ),
 )
 
@@ -369,9 +368,9 @@ ONE_HOT = Exercise(
     returns="array",
     outputs=("x",),
     hint="ids is (m, T_x); the result is (m, T_x, n_x) float64 with x[i, t, ids[i, t]] = 1.",
-    mistakes=tuple(
-        Mistake(bug, msg, partial(_one_hot, bug=bug))
-        for bug, msg in [
+    mistakes=catalogue(
+        _one_hot,
+        [
             (
                 "time_major",
                 "put time first, (T_x, m, n_x): the course's layout is batch first, "
@@ -397,7 +396,7 @@ ONE_HOT = Exercise(
                 "bag_of_words",
                 "summed over time (a bag of words): keep one vector per time step, (m, T_x, n_x).",
             ),
-        ]
+        ],
     ),
 )
 
@@ -454,9 +453,9 @@ PAD_BATCH = Exercise(
         "T_x = max(len(s) for s in seqs); padded = np.full((m, T_x), 0, dtype=np.int64), "
         "then copy each sequence into the start of its row."
     ),
-    mistakes=tuple(
-        Mistake(bug, msg, partial(_pad_batch, bug=bug))
-        for bug, msg in [
+    mistakes=catalogue(
+        _pad_batch,
+        [
             (
                 "mask_inverted",
                 "inverted the mask: True marks a real token (t <= T_x^(i)), False the padding.",
@@ -486,7 +485,7 @@ PAD_BATCH = Exercise(
                 "gave the index of the last token (len - 1) as the length: T_x^(i) counts the "
                 "tokens, len(seq).",
             ),
-        ]
+        ],
     ),
 )
 
@@ -537,9 +536,9 @@ EMBEDDING_LOOKUP = Exercise(
     returns="array",
     outputs=("e",),
     hint="E is (n_x, n_e), one row per token: index its rows with the (m, T_x) array of ids.",
-    mistakes=tuple(
-        Mistake(bug, msg, partial(_embedding_lookup, bug=bug))
-        for bug, msg in [
+    mistakes=catalogue(
+        _embedding_lookup,
+        [
             (
                 "one_hot_times_E_T",
                 "multiplied the one-hot vectors by E.T: E is (n_x, n_e), so one_hot(ids) @ E "
@@ -556,7 +555,7 @@ EMBEDDING_LOOKUP = Exercise(
                 "time_major",
                 "returned (T_x, m, n_e): keep the batch first, E[ids] is (m, T_x, n_e).",
             ),
-        ]
+        ],
     ),
 )
 

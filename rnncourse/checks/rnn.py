@@ -14,7 +14,7 @@ import numpy as np
 
 from rnncourse import reference as R
 from rnncourse.checks import inputs
-from rnncourse.checks.framework import Case, Exercise, Mistake
+from rnncourse.checks.framework import Case, Exercise, catalogue
 
 NB = "01_vanilla_rnn"
 
@@ -51,9 +51,9 @@ SOFTMAX = Exercise(
     make_cases=_softmax_cases,
     returns="array",
     outputs=("softmax(z)",),
-    mistakes=tuple(
-        Mistake(bug, msg, partial(_softmax, bug=bug))
-        for bug, msg in [
+    mistakes=catalogue(
+        _softmax,
+        [
             (
                 "batch_axis",
                 "normalised over axis 0, the batch: each row (the last axis) must sum to 1.",
@@ -76,7 +76,7 @@ SOFTMAX = Exercise(
                 "sigmoid",
                 "computed the sigmoid 1/(1+e^-z): softmax is e^z_j / Σ_i e^z_i over the row.",
             ),
-        ]
+        ],
     ),
 )
 
@@ -132,9 +132,9 @@ RNN_CELL_FORWARD = Exercise(
     outputs=("a_next", "y_hat_t", "cache"),
     graded=("a_next", "y_hat_t"),
     hint=_SHAPES,
-    mistakes=tuple(
-        Mistake(bug, msg, partial(_rnn_cell, bug=bug))
-        for bug, msg in [
+    mistakes=catalogue(
+        _rnn_cell,
+        [
             ("sigmoid_for_tanh", f"applied sigmoid where tanh belongs: {_TANH}."),
             ("no_activation", f"left out the tanh: {_TANH}."),
             ("missing_b_a", f"left out the bias b_a: {_TANH}."),
@@ -166,7 +166,7 @@ RNN_CELL_FORWARD = Exercise(
                 "took the softmax over the batch (axis 0): each example's row "
                 "of ŷ⟨t⟩ must sum to 1.",
             ),
-        ]
+        ],
     ),
 )
 
@@ -211,9 +211,9 @@ RNN_FORWARD = Exercise(
     graded=("a", "y_hat"),
     time_axis={"a": 1, "y_hat": 1},
     hint="x is (m, T_x, n_x): step t reads x[:, t, :]; a is (m, T_x, n_a) and y_hat (m, T_x, n_y).",
-    mistakes=tuple(
-        Mistake(bug, msg, partial(_rnn_seq, bug=bug))
-        for bug, msg in [
+    mistakes=catalogue(
+        _rnn_seq,
+        [
             (
                 "not_carried",
                 "passed a0 to every step: the state must be carried, a⟨t⟩ feeds step t+1.",
@@ -232,7 +232,7 @@ RNN_FORWARD = Exercise(
                 "stored the same (last) array at every step: append each step's new "
                 "array, or write it into a[:, t].",
             ),
-        ]
+        ],
     ),
 )
 
@@ -270,9 +270,9 @@ MANY_TO_ONE_FORWARD = Exercise(
     returns="array",
     outputs=("y_hat",),
     hint="run the RNN over all of x, then take the last state a[:, -1] (m, n_a) for the prediction.",
-    mistakes=tuple(
-        Mistake(bug, msg, partial(_many_to_one, bug=bug))
-        for bug, msg in [
+    mistakes=catalogue(
+        _many_to_one,
+        [
             (
                 "every_step",
                 f"returned a prediction at every step, (m, T_x, n_y): a many-to-one model "
@@ -312,7 +312,7 @@ MANY_TO_ONE_FORWARD = Exercise(
                 "took the softmax over the batch (axis 0): each example's row of ŷ must sum "
                 "to 1, so normalise over the last axis.",
             ),
-        ]
+        ],
     ),
 )
 
@@ -350,9 +350,9 @@ STACK_WEIGHTS = Exercise(
     returns="array",
     outputs=("W_a",),
     hint="W_aa (n_a, n_a) and W_ax (n_a, n_x) have the same number of rows: join them along axis 1.",
-    mistakes=tuple(
-        Mistake(bug, msg, partial(_stack, bug=bug))
-        for bug, msg in [
+    mistakes=catalogue(
+        _stack,
+        [
             (
                 "swapped_order",
                 f"put W_ax first, [W_ax | W_aa]: the first n_a columns of W_a must be W_aa, "
@@ -367,7 +367,7 @@ STACK_WEIGHTS = Exercise(
                 f"stacked the transposes, (n_a + n_x, n_a): weights stay (out, in), {_BLOCKS}; "
                 "the code transposes it when it multiplies, [a, x] @ W_a.T.",
             ),
-        ]
+        ],
     ),
 )
 
@@ -412,9 +412,9 @@ RNN_CELL_FORWARD_STACKED = Exercise(
         "np.concatenate([a_prev, x_t], axis=1) is (m, n_a + n_x) and W_a is (n_a, n_a + n_x): "
         "the product is concat @ W_a.T, (m, n_a)."
     ),
-    mistakes=tuple(
-        Mistake(bug, msg, partial(_rnn_cell_stacked, bug=bug))
-        for bug, msg in [
+    mistakes=catalogue(
+        _rnn_cell_stacked,
+        [
             (
                 "x_first",
                 "concatenated [x⟨t⟩, a⟨t−1⟩], but W_a = [W_aa | W_ax] expects [a⟨t−1⟩, x⟨t⟩]: "
@@ -424,7 +424,7 @@ RNN_CELL_FORWARD_STACKED = Exercise(
             ("missing_b_a", f"left out the bias b_a: {_STACKED}."),
             ("sigmoid_for_tanh", f"applied sigmoid where tanh belongs: {_STACKED}."),
             ("no_activation", f"left out the tanh: {_STACKED}."),
-        ]
+        ],
     ),
 )
 

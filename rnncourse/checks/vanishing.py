@@ -19,7 +19,7 @@ import numpy as np
 
 from rnncourse import reference as R
 from rnncourse.checks import inputs
-from rnncourse.checks.framework import Case, Data, Exercise, Mistake
+from rnncourse.checks.framework import Case, Data, Exercise, catalogue
 
 NB = "03_vanishing_gradients"
 
@@ -73,9 +73,9 @@ GRADIENT_NORMS_THROUGH_TIME = Exercise(
         "start from da = da_T (m, n_a) and go back T_x steps; one step back from a⟨k⟩ is "
         f"{_STEP}: (m, n_a) @ (n_a, n_a). Keep every da, then np.linalg.norm(..., axis=-1)."
     ),
-    mistakes=tuple(
-        Mistake(bug, msg, partial(_norms, bug=bug))
-        for bug, msg in [
+    mistakes=catalogue(
+        _norms,
+        [
             (
                 "no_tanh_derivative",
                 "left out the derivative of tanh: each step back multiplies by "
@@ -122,7 +122,7 @@ GRADIENT_NORMS_THROUGH_TIME = Exercise(
                 "returned the squared norm Σ_j v_j²: the norm is its square root, "
                 "np.linalg.norm(v, axis=-1).",
             ),
-        ]
+        ],
     ),
 )
 
@@ -196,9 +196,9 @@ SPECTRAL_RADIUS = _NumberExercise(
     returns="array",
     outputs=("the spectral radius",),
     hint="np.linalg.eigvals(W) gives the n eigenvalues, complex in general; np.abs takes moduli.",
-    mistakes=tuple(
-        Mistake(bug, msg, partial(_radius, bug=bug))
-        for bug, msg in [
+    mistakes=catalogue(
+        _radius,
+        [
             (
                 "largest_singular_value",
                 "computed the largest singular value ‖W‖₂: it bounds how much W can stretch "
@@ -221,7 +221,7 @@ SPECTRAL_RADIUS = _NumberExercise(
                 "took |Re λ|: a complex eigenvalue λ = x + iy has modulus |λ| = sqrt(x² + y²), "
                 f"larger than |x|, {_RHO}.",
             ),
-        ]
+        ],
     ),
 )
 
@@ -271,9 +271,9 @@ CLIP_BY_VALUE = Exercise(
     returns="dict",
     outputs=_KEYS,
     hint="build a new dict: {name: np.clip(g, -max_value, max_value) for name, g in grads.items()}.",
-    mistakes=tuple(
-        Mistake(bug, msg, partial(_clip_value, bug=bug))
-        for bug, msg in [
+    mistakes=catalogue(
+        _clip_value,
+        [
             (
                 "upper_only",
                 f"clipped only from above: large negative entries must be cut too, {_CLIP}.",
@@ -288,7 +288,7 @@ CLIP_BY_VALUE = Exercise(
                 "rescaled each array so that its largest entry is max_value: that keeps the "
                 f"direction, which clipping by value does not try to do; {_CLIP}.",
             ),
-        ]
+        ],
     ),
 )
 
@@ -337,9 +337,9 @@ CLIP_BY_NORM = Exercise(
     returns="dict",
     outputs=_KEYS,
     hint="first the global norm, sqrt(sum((g**2).sum() for g in grads.values())), then one scale.",
-    mistakes=tuple(
-        Mistake(bug, msg, partial(_clip_norm, bug=bug))
-        for bug, msg in [
+    mistakes=catalogue(
+        _clip_norm,
+        [
             (
                 "per_array",
                 "clipped each array by its own norm: that changes the direction of the whole "
@@ -366,7 +366,7 @@ CLIP_BY_NORM = Exercise(
                 "clipped_entries",
                 f"clipped each entry by value to [−max_norm, max_norm]: that is clip by value. {_GLOBAL}.",
             ),
-        ]
+        ],
     ),
 )
 
