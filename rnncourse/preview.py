@@ -68,6 +68,7 @@ def run_checks(path: Path, timeout: int = CELL_TIMEOUT_S) -> list[CellResult]:
     client = NotebookClient(
         nb, timeout=timeout, allow_errors=True, kernel_name="python3",
         resources={"metadata": {"path": str(path.resolve().parent)}},
+        extra_arguments=["--IPKernelApp.log_level=ERROR"],  # not the kernel's TCP notice
     )  # fmt: skip
     saved = os.environ.get("NBGRADER_EXECUTION")
     os.environ["NBGRADER_EXECUTION"] = "validate"  # the kernel inherits it
