@@ -87,8 +87,15 @@ def nbgrader_api(course: Path):  # -> nbgrader.apps.NbGraderAPI (imported lazily
 
 
 def _normalise(text: str) -> str:
-    """A stable serialisation, so that a release is byte-identical from run to run."""
-    return json.dumps(json.loads(text), indent=1, sort_keys=True, ensure_ascii=False) + "\n"
+    """A stable serialisation, so that a release is byte-identical from run to run.
+
+    Cells lose their ``execution`` metadata (the kernel's timestamps of the author's last run):
+    they change with every run and tell a student nothing.
+    """
+    notebook = json.loads(text)
+    for cell in notebook.get("cells", []):
+        cell.get("metadata", {}).pop("execution", None)
+    return json.dumps(notebook, indent=1, sort_keys=True, ensure_ascii=False) + "\n"
 
 
 def build_release(root: Path) -> dict[str, str]:

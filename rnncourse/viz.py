@@ -213,7 +213,9 @@ def _line(
 # --------------------------------------------------------------------------- the unrolled RNN
 
 
-def unrolled_rnn(T: int = 4, *, weights: bool = True, gradients: bool = False) -> Figure:
+def unrolled_rnn(
+    T: int = 4, *, weights: bool = True, gradients: bool = False, many_to_one: bool = False
+) -> Figure:
     r"""The RNN unrolled over ``T`` time steps: one copy of the same cell per step.
 
     Each cell computes, with the same parameters at every step,
@@ -226,17 +228,25 @@ def unrolled_rnn(T: int = 4, *, weights: bool = True, gradients: bool = False) -
 
     starting from :math:`a^{\langle 0\rangle}`. With ``gradients=True`` (notebook 02) each step
     also has its loss :math:`\mathcal{L}^{\langle t\rangle}`, and red arrows show backpropagation
-    through time: the gradient :math:`\partial\mathcal{L}/\partial a^{\langle t\rangle}` flows from
-    right to left through the same :math:`W_{aa}` at every step.
+    through time. Between cells they carry the part of the gradient that comes from the later
+    steps, :math:`\partial\mathcal{L}^{\langle >t\rangle}/\partial a^{\langle t\rangle}` with
+    :math:`\mathcal{L}^{\langle >t\rangle} = \sum_{s>t}\mathcal{L}^{\langle s\rangle}` (the
+    ``da_prev`` that step :math:`t+1` sends back), through the same :math:`W_{aa}` at every step;
+    cell :math:`t` adds its own output's part, :math:`\partial\mathcal{L}^{\langle t\rangle}/
+    \partial a^{\langle t\rangle}`, arriving from above.
 
     Args:
         T: number of time steps drawn, 1 to 8.
         weights: label the arrows with the shared :math:`W_{ax}`, :math:`W_{aa}`, :math:`W_{ya}`.
         gradients: add the losses and the backward (gradient) arrows.
+        many_to_one: one output only, :math:`\hat{y}^{\langle T\rangle}` (and its loss) from
+            the last state, as in a classifier of whole sequences (notebook 03); the gradient
+            enters at step :math:`T` and every other step receives it only from its right.
     """
     _require_int("T", T, 1, 8)
     _require_bool("weights", weights)
     _require_bool("gradients", gradients)
+    _require_bool("many_to_one", many_to_one)
     dx, w, h = 2.6, 1.2, 0.9  # step spacing, cell width and height (data units)
     y_x, y_y, y_loss = -2.0, 2.0, 3.7  # rows of x, ŷ and the loss
     top = y_loss + 1.0 if gradients else y_y + 0.45
@@ -256,11 +266,13 @@ def unrolled_rnn(T: int = 4, *, weights: bool = True, gradients: bool = False) -
     _line(ax, (-1.4, lane), (-w / 2, lane))
     for t in range(1, T + 1):
         x = (t - 1) * dx
+        output = not many_to_one or t == T  # does step t have a prediction (and a loss)?
         _box(ax, (x, 0), "RNN\ncell", CELL, (w, h), fs * 0.85)
         _box(ax, (x, y_x), _sup("x", t), INPUT, (0.9, 0.55), fs)
-        _box(ax, (x, y_y), _sup(r"\hat{y}", t), OUTPUT, (0.9, 0.55), fs)
+        if output:
+            _box(ax, (x, y_y), _sup(r"\hat{y}", t), OUTPUT, (0.9, 0.55), fs)
+            _line(ax, (x - lane, h / 2), (x - lane, y_y - 0.275))
         _line(ax, (x, y_x + 0.275), (x, -h / 2))
-        _line(ax, (x - lane, h / 2), (x - lane, y_y - 0.275))
         # the state leaving cell t: to the next cell, or out of the picture after the last one
         x_end = x + dx - w / 2 if t < T else x + w / 2 + 1.0
         _line(ax, (x + w / 2, lane), (x_end, lane))
@@ -268,10 +280,10 @@ def unrolled_rnn(T: int = 4, *, weights: bool = True, gradients: bool = False) -
         ax.text(x_mid, lane + 0.1, _sup("a", t), ha="center", va="bottom", fontsize=fs)
         if weights:
             side, ha = (-0.1 - lane, "right") if gradients else (0.1, "left")
-            for y, name in (
-                ((y_x + 0.275 - h / 2) / 2, "W_{ax}"),
-                ((y_y - 0.275 + h / 2) / 2, "W_{ya}"),
-            ):
+            names = [((y_x + 0.275 - h / 2) / 2, "W_{ax}")]
+            if output:
+                names.append(((y_y - 0.275 + h / 2) / 2, "W_{ya}"))
+            for y, name in names:
                 ax.text(
                     x + side, y, f"${name}$", ha=ha, va="center", fontsize=fs * 0.85, color=MUTED
                 )
@@ -279,29 +291,33 @@ def unrolled_rnn(T: int = 4, *, weights: bool = True, gradients: bool = False) -
                 ax.text(
                     x_mid, -0.12, "$W_{aa}$", ha="center", va="top", fontsize=fs * 0.85, color=MUTED
                 )
-        if gradients:
+        if gradients and output:
             _box(ax, (x, y_loss), _sup(r"\mathcal{L}", t), OUTPUT, (0.9, 0.55), fs)
             _line(ax, (x - lane, y_y + 0.275), (x - lane, y_loss - 0.275))
             _line(ax, (x + lane, y_loss - 0.275), (x + lane, y_y + 0.275), color=GRADIENT)
             _line(ax, (x + lane, y_y - 0.275), (x + lane, h / 2), color=GRADIENT)
-            if t < T:
-                _line(ax, (x_end, -lane), (x + w / 2, -lane), color=GRADIENT)
-                ax.text(
-                    x_mid,
-                    -lane - 0.1,
-                    rf"$\partial\mathcal{{L}}/\partial a^{{\langle {t}\rangle}}$",
-                    ha="center",
-                    va="top",
-                    fontsize=fs * 0.9,
-                    color=GRADIENT,
-                )
+        if gradients and t < T:
+            _line(ax, (x_end, -lane), (x + w / 2, -lane), color=GRADIENT)
+            # many-to-one: the only loss is after t, so this is the whole dL/da<t>
+            later = "" if many_to_one else rf"^{{\langle >{t}\rangle}}"
+            ax.text(
+                x_mid,
+                -lane - 0.1,
+                rf"$\partial\mathcal{{L}}{later}/\partial a^{{\langle {t}\rangle}}$",
+                ha="center",
+                va="top",
+                fontsize=fs * 0.72,
+                color=GRADIENT,
+            )
     notes = []
     if weights:
         notes.append(r"the same $W_{ax}$, $W_{aa}$, $W_{ya}$, $b_a$, $b_y$ at every time step")
     if gradients:
         first, last = (rf"\mathcal{{L}}^{{\langle {t}\rangle}}" for t in (1, T))
         total = {1: last, 2: f"{first} + {last}"}.get(T, rf"{first} + \dots + {last}")
-        notes.append(rf"$\mathcal{{L}} = {total}$")
+        notes.append(rf"$\mathcal{{L}} = {last if many_to_one else total}$")
+        if T > 1 and not many_to_one:
+            notes.append(r"$\mathcal{L}^{\langle >t\rangle}$: the losses after step $t$")
         ax.legend(
             handles=[
                 Line2D([], [], color=INK, label="forward pass"),
@@ -942,13 +958,16 @@ def training_curves(
 ) -> Figure:
     r"""One curve per model (e.g. RNN vs GRU vs LSTM) of a quantity recorded during training.
 
+    A model may come with several runs (one row per seed): they are drawn in the model's colour,
+    thinner, with one legend entry, so that the spread between seeds is visible.
+
     With ``smoothing`` :math:`\beta > 0`, the bold curve is the bias-corrected exponential moving
     average :math:`s_i = (\beta s_{i-1} + (1-\beta) v_i) / (1 - \beta^{i+1})` and the raw values
     are drawn faintly behind it.
 
     Args:
         histories: ``{name: values}``, or one sequence of values (e.g. :func:`rnncourse.train.fit`'s
-            result).
+            result); a name's values may also be one row per run, all of the same length.
         ylabel: what was recorded.
         xlabel: what one point is (``"step"``, ``"epoch"``).
         smoothing: :math:`\beta \in [0, 1)`; 0 draws the raw values only.
@@ -956,13 +975,13 @@ def training_curves(
         title: the figure's title (none by default).
 
     Shape:
-        each history ``(S,)``; histories may have different lengths.
+        each history ``(S,)`` or ``(R, S)`` for ``R`` runs; histories may have different lengths.
     """
     if isinstance(histories, Mapping):
         if not histories:
             raise ValueError("histories must not be empty")
         curves = {
-            str(name): _as_array(f"histories[{name!r}]", h, (1,)) for name, h in histories.items()
+            str(name): _as_array(f"histories[{name!r}]", h, (1, 2)) for name, h in histories.items()
         }
     else:
         curves = {"": _as_array("histories", histories, (1,))}
@@ -977,12 +996,17 @@ def training_curves(
     fig, ax = _plot_figure(6.5, 3.8)
     for c, (name, values) in enumerate(curves.items()):
         color = f"C{c}"
-        x = np.arange(1, values.size + 1)
-        if smoothing > 0:
-            ax.plot(x, values, color=color, alpha=0.25, linewidth=1.0)
-            ax.plot(x, _ema(values, smoothing), color=color, linewidth=2.0, label=name or None)
-        else:
-            ax.plot(x, values, color=color, linewidth=1.6, label=name or None)
+        runs = values.reshape(-1, values.shape[-1])  # (R, S)
+        x = np.arange(1, runs.shape[1] + 1)
+        width = 1.6 if len(runs) == 1 else 1.0
+        label = name if len(runs) == 1 or not name else f"{name} ({len(runs)} runs)"
+        for r, run in enumerate(runs):
+            legend = (label or None) if r == 0 else None
+            if smoothing > 0:
+                ax.plot(x, run, color=color, alpha=0.25, linewidth=1.0)
+                ax.plot(x, _ema(run, smoothing), color=color, linewidth=width + 0.4, label=legend)
+            else:
+                ax.plot(x, run, color=color, linewidth=width, label=legend)
     if log:
         ax.set_yscale("log")
     ax.set_xlabel(xlabel)
@@ -1005,18 +1029,21 @@ def accuracy_vs_distance(
 ) -> Figure:
     r"""Accuracy against the distance a model must carry information, one curve per model.
 
-    For the agreement task of notebooks 03–04 ("the cat … was" / "the cats … were"): the vanilla
-    RNN falls to chance as the distance grows, the GRU and the LSTM stay up.
+    For the agreement task of notebooks 03–05 ("the cat … was" / "the cats … were"): the vanilla
+    RNN falls to chance as the distance grows, the GRU and the LSTM stay up. Given several seeds
+    per model, the line is their mean and every seed's run is a dot, so the spread shows: a mean
+    of 0.75 may be two seeds at 1.0 and two at chance, not four runs at 0.75.
 
     Args:
         distances: the distances measured.
-        accuracies: ``{model name: accuracy at each distance}``, each in :math:`[0, 1]`.
+        accuracies: ``{model name: accuracies}``, each in :math:`[0, 1]`: one per distance, or
+            one row per seed.
         chance: the accuracy of guessing, drawn as a dashed line (``None``: no line).
         xlabel: what the distance counts.
         title: the figure's title.
 
     Shape:
-        distances ``(D,)``; each accuracy ``(D,)``.
+        distances ``(D,)``; each model's accuracies ``(D,)`` or ``(S, D)`` for ``S`` seeds.
     """
     x = _as_array("distances", distances, (1,))
     if not isinstance(accuracies, Mapping):
@@ -1025,24 +1052,34 @@ def accuracy_vs_distance(
         )
     if not accuracies:
         raise ValueError("accuracies must not be empty")
-    curves = {}
+    runs = {}
     for name, values in accuracies.items():
-        curve = _as_array(f"accuracies[{name!r}]", values, (1,))
-        if curve.shape != x.shape:
+        curve = _as_array(f"accuracies[{name!r}]", values, (1, 2))
+        if curve.shape[-1:] != x.shape:
             raise ValueError(
-                f"accuracies[{name!r}] must have shape (D,) = ({x.size},) like distances, "
-                f"got {curve.shape}"
+                f"accuracies[{name!r}] must have shape (D,) or (S, D) with D = {x.size} like "
+                f"distances, got {curve.shape}"
             )
         if (curve < 0).any() or (curve > 1).any():
             raise ValueError(f"accuracies[{name!r}] must lie in [0, 1], got {curve}")
-        curves[str(name)] = curve
+        runs[str(name)] = curve.reshape(-1, x.size)  # (S, D)
     if chance is not None and not 0 <= chance <= 1:
         raise ValueError(f"chance must be in [0, 1] or None, got {chance}")
 
     fig, ax = _plot_figure(6.5, 3.8)
     markers = "osD^v<>"
-    for c, (name, curve) in enumerate(curves.items()):
-        ax.plot(x, curve, marker=markers[c % len(markers)], markersize=5, linewidth=1.8, label=name)
+    step = np.diff(np.sort(x)).min() if x.size > 1 else 1.0
+    for c, (name, seeds) in enumerate(runs.items()):
+        label = name if len(seeds) == 1 else f"{name} (mean of {len(seeds)} seeds)"
+        (line,) = ax.plot(
+            x, seeds.mean(axis=0), marker=markers[c % len(markers)], markersize=5,
+            linewidth=1.8, label=label,
+        )
+        if len(seeds) > 1:  # every seed a dot, nudged sideways so that equal values stay apart
+            offsets = (np.arange(len(seeds)) - (len(seeds) - 1) / 2) * 0.06 * step
+            offsets = offsets + (c - (len(runs) - 1) / 2) * 0.02 * step
+            for s, row in enumerate(seeds):
+                ax.plot(x + offsets[s], row, ".", color=line.get_color(), alpha=0.55, ms=5)
     if chance is not None:
         ax.axhline(chance, color=MUTED, linestyle="--", linewidth=1.2)
         ax.text(x.min(), chance, " chance", ha="left", va="bottom", fontsize=9, color=MUTED)

@@ -1,18 +1,30 @@
-r"""Tests for :mod:`rnncourse.experiments`: the agreement classifier and the accuracy experiment.
+r"""Tests for :mod:`rnncourse.experiments`: the agreement classifier, the accuracy experiment and
+the shipped sweep.
 
 The runs here are tiny (a few dozen sentences, a few epochs) so that the file takes seconds; the
-notebooks measure the real curves.
+notebooks show the real curves from the shipped sweep, and three of its runs are repeated here at
+full size to prove that the shipped numbers are what the code gives.
 """
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 import torch
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from rnncourse.data import task_vocab
-from rnncourse.experiments import KINDS, AgreementClassifier, agreement_accuracy
+from rnncourse.experiments import (
+    KINDS,
+    SWEEP_DISTANCES,
+    SWEEP_MODELS,
+    SWEEP_SEEDS,
+    AgreementClassifier,
+    agreement_accuracy,
+    agreement_sweep,
+    load_agreement_sweep,
+)
 
 N_VOCAB = len(task_vocab("agreement"))
 TINY = {"n_train": 64, "n_test": 40, "epochs": 2, "hidden_size": 8, "embedding_size": 4}
@@ -152,3 +164,37 @@ def test_accuracy_rejects_bad_arguments(kwargs, error, match):
     args = {"kind": "rnn", "distance": 2} | TINY | kwargs
     with pytest.raises(error, match=match):
         agreement_accuracy(**args)
+
+
+# --------------------------------------------------------------------------- the shipped sweep
+
+
+def test_the_shipped_sweep_covers_every_model_distance_and_seed():
+    sweep = load_agreement_sweep()
+    assert sweep.distances == SWEEP_DISTANCES and sweep.seeds == SWEEP_SEEDS
+    assert set(sweep.accuracy) == set(SWEEP_MODELS)
+    assert len(SWEEP_SEEDS) >= 3 and {20, 25} <= set(SWEEP_DISTANCES)
+    for model, accuracy in sweep.accuracy.items():
+        assert accuracy.shape == (len(SWEEP_SEEDS), len(SWEEP_DISTANCES)), model
+        correct = accuracy * 500  # 500 test sentences: a count of right answers
+        assert ((accuracy >= 0) & (accuracy <= 1)).all() and np.allclose(correct, correct.round())
+    assert sweep.learned("GRU").tolist() == [5] * len(SWEEP_DISTANCES)  # the notebooks' claim
+
+
+@pytest.mark.parametrize(
+    ("model", "distance", "seed"),
+    [("vanilla RNN", 5, 0), ("vanilla RNN", 40, 1), ("GRU", 10, 2)],
+)
+def test_the_shipped_sweep_is_what_the_code_gives(model, distance, seed):
+    # Learned (>= 0.9) or not must agree exactly; the value itself to a few sentences, since
+    # another CPU's float32 kernels train a slightly different model.
+    sweep = load_agreement_sweep()
+    shipped = sweep.accuracy[model][sweep.seeds.index(seed), sweep.distances.index(distance)]
+    again = agreement_sweep([model], [distance], [seed]).accuracy[model][0, 0]
+    assert (again >= 0.9) == (shipped >= 0.9), (again, shipped)
+    assert abs(again - shipped) <= 0.05, (again, shipped)
+
+
+def test_sweep_rejects_an_unknown_model():
+    with pytest.raises(ValueError, match="models must be labels of SWEEP_MODELS"):
+        agreement_sweep(["transformer"], [5], [0])

@@ -7,12 +7,16 @@ each solution notebook reproduces its stored outputs.)
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import nbformat
 import pytest
+import torch
 
 from rnncourse import course, grading, sandbox
 from rnncourse.checks import EXERCISES
@@ -29,6 +33,50 @@ def _grade_cells(stem: str) -> dict[str, nbformat.NotebookNode]:
 
 def test_release_is_in_sync():
     assert course.release(ROOT, check=True) == [], "notebooks/ is stale: run `rnncourse release`"
+
+
+def _other_cpu_paths() -> list[str]:
+    """torch's x86 kernel paths below the one it picks on this CPU (the plain nbval run's)."""
+    order = ["default", "avx2", "avx512"]
+    best = torch.backends.cpu.get_cpu_capability().lower()
+    return order[: order.index(best)] if best in order else ["default"]
+
+
+def test_stored_outputs_reproduce_on_every_cpu_path():
+    """nbval over solutions/ once more under each other ATEN_CPU_CAPABILITY, all at once.
+
+    torch picks its vectorised kernels by CPU, so float results differ in the last bits from
+    machine to machine, and a chaotic experiment prints different numbers. A notebook that
+    passes nbval here but stores such a number fails on the next machine; this makes it fail
+    here. (A CPU without AVX-512 runs the avx2 and default paths the same way.)
+    """
+    command = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-o", "addopts="]
+    command += ["-p", "conftest", "--nbval", "--nbval-current-env"]  # conftest: nbval's timeout
+    command += ["--nbval-sanitize-with", ".nbval_sanitize.cfg", "solutions"]
+    runs = {}
+    for path in _other_cpu_paths():
+        env = os.environ | {
+            "ATEN_CPU_CAPABILITY": path,
+            "OMP_NUM_THREADS": "1",  # the runs share the cores
+            "PYTHONPATH": str(ROOT / "tests"),
+        }
+        runs[path] = subprocess.Popen(
+            command, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
+        )
+    failed = {path: run.communicate()[0][-3000:] for path, run in runs.items()}
+    failed = {path: out for path, out in failed.items() if runs[path].returncode != 0}
+    assert not failed, "stored outputs differ on other CPU paths:\n" + "\n".join(
+        f"--- ATEN_CPU_CAPABILITY={path}\n{out}" for path, out in failed.items()
+    )
+
+
+@pytest.mark.parametrize("stem", PARAMS)
+@pytest.mark.parametrize("folder", ["solutions", "notebooks"])
+def test_no_cell_stores_execution_timestamps(stem, folder):
+    """Timestamps change with every run and machine; students should never receive them."""
+    nb = nbformat.read(ROOT / folder / f"{stem}.ipynb", as_version=4)
+    stamped = [k for k, c in enumerate(nb.cells) if "execution" in c.metadata]
+    assert stamped == [], f"{folder}/{stem}.ipynb cells {stamped} store execution timestamps"
 
 
 @pytest.mark.parametrize("stem", PARAMS)

@@ -53,6 +53,7 @@ DIAGRAMS: dict[str, Callable[[], Figure]] = {
     "unrolled_rnn_bptt": lambda: viz.unrolled_rnn(gradients=True),
     "unrolled_rnn_T1": lambda: viz.unrolled_rnn(T=1, gradients=True),
     "unrolled_rnn_T8": lambda: viz.unrolled_rnn(T=8),
+    "unrolled_rnn_many_to_one": lambda: viz.unrolled_rnn(gradients=True, many_to_one=True),
     "architectures": viz.architectures,
     "rnn_cell": viz.rnn_cell,
     "gru_cell": viz.gru_cell,
@@ -72,6 +73,10 @@ PLOTS: dict[str, Callable[[], Figure]] = {
     ),
     "accuracy_vs_distance": lambda: viz.accuracy_vs_distance(
         [1, 2, 4, 8], {"RNN": [0.9, 0.8, 0.6, 0.5], "GRU": [0.95, 0.95, 0.9, 0.9]}
+    ),
+    "accuracy_vs_distance_seeds": lambda: viz.accuracy_vs_distance(
+        [5, 10, 20, 40],
+        {"RNN": [[1, 1, 0.5, 0.5], [1, 1, 1, 0.5], [1, 0.9, 0.5, 0.5]], "GRU": [[1, 1, 1, 1]] * 3},
     ),
 }
 
@@ -174,7 +179,22 @@ def test_unrolled_rnn_gradients_flow_right_to_left_and_down(T: int) -> None:
     assert all(dx >= -1e-9 and dy >= -1e-9 for dx, dy in forward)  # right or up, never back
     text = _all_text(fig)
     assert _sup(r"\mathcal{L}", T) in text
-    assert (r"\partial\mathcal{L}/\partial " + _sup("a", T - 1) in text) == (T > 1)
+    # between cells only the later steps' part: dL<>t>/da<t>, not the total dL/da<t>
+    label = r"\partial\mathcal{L}^{\langle >%d\rangle}/\partial " % (T - 1) + _sup("a", T - 1)
+    assert (label in text) == (T > 1)
+    assert r"\partial\mathcal{L}/\partial" not in text
+
+
+def test_unrolled_rnn_many_to_one_has_one_output_and_one_loss() -> None:
+    fig = viz.unrolled_rnn(T=4, gradients=True, many_to_one=True)
+    text = _all_text(fig)
+    assert _sup(r"\hat{y}", 4) in text and _sup(r"\mathcal{L}", 4) in text
+    assert not any(_sup(r"\hat{y}", t) in text or _sup(r"\mathcal{L}", t) in text for t in (1, 2, 3))
+    backward = _arrows(fig, viz.GRADIENT)
+    assert len(backward) == 2 + 3  # loss -> ŷ -> last cell, then three steps back
+    # the only loss is at T: what travels back between cells is the whole dL/da<t>
+    assert r"\partial\mathcal{L}/\partial a^{\langle 3\rangle}" in text
+    assert r"\langle >" not in text
 
 
 def test_unrolled_rnn_without_gradients_has_no_backward_arrows() -> None:
@@ -190,6 +210,7 @@ def test_unrolled_rnn_without_gradients_has_no_backward_arrows() -> None:
         ({"T": True}, TypeError, "T must be an int"),
         ({"weights": "yes"}, TypeError, "weights must be a bool"),
         ({"gradients": 1}, TypeError, "gradients must be a bool"),
+        ({"many_to_one": None}, TypeError, "many_to_one must be a bool"),
     ],
 )
 def test_unrolled_rnn_rejects_bad_arguments(
@@ -432,7 +453,7 @@ def test_training_curves_smoothing_draws_raw_and_bias_corrected_average() -> Non
     ("histories", "kwargs", "error", "match"),
     [
         ({}, {}, ValueError, "histories must not be empty"),
-        ({"RNN": [[1.0, 2.0]]}, {}, ValueError, r"histories\['RNN'\] must have 1 dimensions"),
+        ({"RNN": [[[1.0, 2.0]]]}, {}, ValueError, r"histories\['RNN'\] must have 1 or 2 dimensions"),
         ({"RNN": []}, {}, ValueError, r"histories\['RNN'\] must not be empty"),
         ({"RNN": [1.0, float("nan")]}, {}, ValueError, "must be finite"),
         ([1.0, 2.0], {"smoothing": 1.0}, ValueError, r"smoothing must be in \[0, 1\)"),
@@ -446,6 +467,16 @@ def test_training_curves_rejects_bad_input(
 ) -> None:
     with pytest.raises(error, match=match):
         viz.training_curves(histories, **kwargs)  # type: ignore[arg-type]
+
+
+def test_training_curves_with_several_runs_share_a_colour_and_one_legend_entry() -> None:
+    runs = np.array([[3.0, 2.0, 1.0], [4.0, 2.5, 0.5]])
+    ax = viz.training_curves({"clipped": runs, "plain": [1.0, 1.0, 1.0]}).axes[0]
+    lines = ax.get_lines()
+    assert len(lines) == 3
+    assert [list(line.get_ydata()) for line in lines[:2]] == runs.tolist()
+    assert lines[0].get_color() == lines[1].get_color() != lines[2].get_color()
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == ["clipped (2 runs)", "plain"]
 
 
 # --------------------------------------------------------------------------- accuracy_vs_distance
@@ -462,6 +493,18 @@ def test_accuracy_vs_distance_curves_and_chance_line() -> None:
     assert ax.get_ylim() == (0.0, 1.04)
 
 
+def test_accuracy_vs_distance_with_seeds_draws_the_mean_and_every_run() -> None:
+    seeds = np.array([[1.0, 1.0, 0.5], [1.0, 0.5, 0.5]])  # 2 seeds x 3 distances
+    ax = viz.accuracy_vs_distance([5, 10, 20], {"RNN": seeds}, chance=None).axes[0]
+    mean, *dots = ax.get_lines()
+    assert list(mean.get_ydata()) == [1.0, 0.75, 0.5]
+    assert [list(d.get_ydata()) for d in dots] == seeds.tolist()
+    # the dots sit beside their distance, apart from each other, never on another distance
+    xs = np.array([d.get_xdata() for d in dots])
+    assert (xs[0] != xs[1]).all() and (np.abs(xs - [5, 10, 20]) < 2.5).all()
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == ["RNN (mean of 2 seeds)"]
+
+
 def test_accuracy_vs_distance_without_chance() -> None:
     ax = viz.accuracy_vs_distance([1, 2], {"GRU": [1.0, 1.0]}, chance=None).axes[0]
     assert len(ax.get_lines()) == 1 and not ax.texts
@@ -471,6 +514,7 @@ def test_accuracy_vs_distance_without_chance() -> None:
     ("distances", "accuracies", "kwargs", "error", "match"),
     [
         ([1, 2, 3], {"RNN": [0.5, 0.5]}, {}, ValueError, r"accuracies\['RNN'\] must have shape"),
+        ([1, 2], {"RNN": [[[0.5, 0.5]]]}, {}, ValueError, "must have 1 or 2 dimensions"),
         ([1, 2], {"RNN": [0.5, 1.5]}, {}, ValueError, r"must lie in \[0, 1\]"),
         ([1, 2], [[0.5, 0.5]], {}, TypeError, "accuracies must be a mapping"),
         ([1, 2], {}, {}, ValueError, "accuracies must not be empty"),

@@ -76,8 +76,8 @@ LSTM_CELL_FORWARD = Exercise(
             ),
             (
                 "no_forget",
-                "wrote c⟨t⟩ = c⟨t−1⟩ + Γ_u ⊙ c̃⟨t⟩: the forget gate stays, "
-                "c⟨t⟩ = Γ_u ⊙ c̃⟨t⟩ + Γ_f ⊙ c⟨t−1⟩.",
+                "wrote c⟨t⟩ = c⟨t−1⟩ + Γ_u ⊙ c̃⟨t⟩, the 1997 LSTM without a forget gate: "
+                "the course's (and torch.nn.LSTM's) keeps it, c⟨t⟩ = Γ_u ⊙ c̃⟨t⟩ + Γ_f ⊙ c⟨t−1⟩.",
             ),
             (
                 "order_ifog",
