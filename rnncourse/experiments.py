@@ -279,7 +279,9 @@ def agreement_sweep(
     """
     for model in models:
         if model not in SWEEP_MODELS:
-            raise ValueError(f"models must be labels of SWEEP_MODELS {tuple(SWEEP_MODELS)}, got {model!r}")
+            raise ValueError(
+                f"models must be labels of SWEEP_MODELS {tuple(SWEEP_MODELS)}, got {model!r}"
+            )
     distances = tuple(_require_int("distance", d, 0) for d in distances)
     seeds = tuple(_require_int("seed", s, 0) for s in seeds)
     processes = _require_int("processes", processes, 1)

@@ -1072,8 +1072,12 @@ def accuracy_vs_distance(
     for c, (name, seeds) in enumerate(runs.items()):
         label = name if len(seeds) == 1 else f"{name} (mean of {len(seeds)} seeds)"
         (line,) = ax.plot(
-            x, seeds.mean(axis=0), marker=markers[c % len(markers)], markersize=5,
-            linewidth=1.8, label=label,
+            x,
+            seeds.mean(axis=0),
+            marker=markers[c % len(markers)],
+            markersize=5,
+            linewidth=1.8,
+            label=label,
         )
         if len(seeds) > 1:  # every seed a dot, nudged sideways so that equal values stay apart
             offsets = (np.arange(len(seeds)) - (len(seeds) - 1) / 2) * 0.06 * step

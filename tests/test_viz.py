@@ -180,7 +180,7 @@ def test_unrolled_rnn_gradients_flow_right_to_left_and_down(T: int) -> None:
     text = _all_text(fig)
     assert _sup(r"\mathcal{L}", T) in text
     # between cells only the later steps' part: dL<>t>/da<t>, not the total dL/da<t>
-    label = r"\partial\mathcal{L}^{\langle >%d\rangle}/\partial " % (T - 1) + _sup("a", T - 1)
+    label = rf"\partial\mathcal{{L}}^{{\langle >{T - 1}\rangle}}/\partial " + _sup("a", T - 1)
     assert (label in text) == (T > 1)
     assert r"\partial\mathcal{L}/\partial" not in text
 
@@ -189,7 +189,9 @@ def test_unrolled_rnn_many_to_one_has_one_output_and_one_loss() -> None:
     fig = viz.unrolled_rnn(T=4, gradients=True, many_to_one=True)
     text = _all_text(fig)
     assert _sup(r"\hat{y}", 4) in text and _sup(r"\mathcal{L}", 4) in text
-    assert not any(_sup(r"\hat{y}", t) in text or _sup(r"\mathcal{L}", t) in text for t in (1, 2, 3))
+    assert not any(
+        _sup(r"\hat{y}", t) in text or _sup(r"\mathcal{L}", t) in text for t in (1, 2, 3)
+    )
     backward = _arrows(fig, viz.GRADIENT)
     assert len(backward) == 2 + 3  # loss -> ŷ -> last cell, then three steps back
     # the only loss is at T: what travels back between cells is the whole dL/da<t>
@@ -453,7 +455,12 @@ def test_training_curves_smoothing_draws_raw_and_bias_corrected_average() -> Non
     ("histories", "kwargs", "error", "match"),
     [
         ({}, {}, ValueError, "histories must not be empty"),
-        ({"RNN": [[[1.0, 2.0]]]}, {}, ValueError, r"histories\['RNN'\] must have 1 or 2 dimensions"),
+        (
+            {"RNN": [[[1.0, 2.0]]]},
+            {},
+            ValueError,
+            r"histories\['RNN'\] must have 1 or 2 dimensions",
+        ),
         ({"RNN": []}, {}, ValueError, r"histories\['RNN'\] must not be empty"),
         ({"RNN": [1.0, float("nan")]}, {}, ValueError, "must be finite"),
         ([1.0, 2.0], {"smoothing": 1.0}, ValueError, r"smoothing must be in \[0, 1\)"),
