@@ -14,7 +14,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from rnncourse import classroom, course, grading, sandbox
+from rnncourse.grading import classroom, course, grader, sandbox
 
 
 def make_class(root: Path, dest: Path, students: int) -> None:
@@ -43,7 +43,7 @@ def main() -> None:
         times = []
         for _ in range(3):
             start = time.perf_counter()
-            g = grading.grade_notebook("s", stem, source.encode(), source, 0, limits)
+            g = grader.grade_notebook("s", stem, source.encode(), source, 0, limits)
             times.append(time.perf_counter() - start)
         assert g.score == g.max_score, g.status
         series.append(statistics.median(times))

@@ -15,6 +15,42 @@ import torch
 Dim = int | None  # None: any size
 
 
+def require_int(
+    name: str, value: object, minimum: int | None = None, maximum: int | None = None
+) -> int:
+    r"""Return ``value`` as an ``int`` if it is an integer in ``[minimum, maximum]``, else raise.
+
+    A Python ``int`` or a NumPy integer (``np.int64`` from an array is a fine length) counts;
+    a ``bool`` does not, although Python makes it an ``int``: ``True`` as a size or a seed is
+    always a mistake. ``TypeError`` for the wrong kind, ``ValueError`` outside the range.
+    """
+    if isinstance(value, bool | np.bool_) or not isinstance(value, int | np.integer):
+        raise TypeError(f"{name} must be an int, got {type(value).__name__}")
+    if minimum is not None and maximum is not None and not minimum <= value <= maximum:
+        raise ValueError(f"{name} must be in [{minimum}, {maximum}], got {value}")
+    if minimum is not None and value < minimum:
+        raise ValueError(f"{name} must be >= {minimum}, got {value}")
+    if maximum is not None and value > maximum:
+        raise ValueError(f"{name} must be <= {maximum}, got {value}")
+    return int(value)
+
+
+def require_positive(name: str, value: object) -> float:
+    r"""Return ``value`` as a ``float`` if it is a finite number above 0 (not a ``bool``), else raise."""
+    if isinstance(value, bool | np.bool_) or not isinstance(value, int | float | np.number):
+        raise TypeError(f"{name} must be a number, got {type(value).__name__}")
+    if not (np.isfinite(value) and value > 0):
+        raise ValueError(f"{name} must be positive and finite, got {value}")
+    return float(value)
+
+
+def require_bool(name: str, value: object) -> bool:
+    r"""Return ``value`` if it is a ``bool`` (``1`` or ``"yes"`` are mistakes), else raise ``TypeError``."""
+    if not isinstance(value, bool):
+        raise TypeError(f"{name} must be a bool, got {type(value).__name__}")
+    return value
+
+
 def _fmt(shape: Sequence[Dim]) -> str:
     inner = ", ".join("*" if d is None else str(d) for d in shape)
     return f"({inner},)" if len(shape) == 1 else f"({inner})"

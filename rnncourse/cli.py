@@ -34,7 +34,7 @@ def _info(_: argparse.Namespace) -> int:
 
 
 def _release(args: argparse.Namespace) -> int:
-    from rnncourse.course import find_root, release
+    from rnncourse.grading.course import find_root, release
 
     root = find_root()
     changed = release(root, check=args.check)
@@ -54,7 +54,7 @@ def _release(args: argparse.Namespace) -> int:
 def _check(args: argparse.Namespace) -> int:
     from pathlib import Path
 
-    from rnncourse.preview import MANUAL, PASSED, report, run_checks
+    from rnncourse.grading.preview import MANUAL, PASSED, report, run_checks
 
     path = Path(args.notebook)
     if not path.is_file():
@@ -68,9 +68,9 @@ def _check(args: argparse.Namespace) -> int:
 def _grade(args: argparse.Namespace) -> int:
     from pathlib import Path
 
-    from rnncourse.classroom import grade_class
-    from rnncourse.course import find_root
-    from rnncourse.sandbox import Limits
+    from rnncourse.grading.classroom import grade_class
+    from rnncourse.grading.course import find_root
+    from rnncourse.grading.sandbox import Limits
 
     submissions = Path(args.submissions)
     if not submissions.exists():

@@ -35,29 +35,13 @@ import torch
 import torch.nn.functional as F
 
 import rnncourse.nn
-from rnncourse._validate import require_tensor
+from rnncourse._validate import require_int, require_positive, require_tensor
 from rnncourse.data import agreement_task, batches, task_vocab
 from rnncourse.train import fit
 
 Kind = Literal["rnn", "gru", "lstm"]
 KINDS: tuple[Kind, ...] = ("rnn", "gru", "lstm")
 _LAYERS = {"rnn": rnncourse.nn.RNN, "gru": rnncourse.nn.GRU, "lstm": rnncourse.nn.LSTM}
-
-
-def _require_int(name: str, value: object, minimum: int) -> int:
-    if isinstance(value, bool) or not isinstance(value, int):
-        raise TypeError(f"{name} must be an int, got {type(value).__name__}")
-    if value < minimum:
-        raise ValueError(f"{name} must be >= {minimum}, got {value}")
-    return value
-
-
-def _require_positive(name: str, value: object) -> float:
-    if isinstance(value, bool) or not isinstance(value, int | float):
-        raise TypeError(f"{name} must be a number, got {type(value).__name__}")
-    if not (np.isfinite(value) and value > 0):
-        raise ValueError(f"{name} must be positive and finite, got {value}")
-    return float(value)
 
 
 def _require_kind(kind: object) -> Kind:
@@ -102,9 +86,9 @@ class AgreementClassifier(torch.nn.Module):
     ) -> None:
         super().__init__()
         self.kind = _require_kind(kind)
-        _require_int("vocab_size", vocab_size, 1)
-        _require_int("embedding_size", embedding_size, 1)
-        _require_int("hidden_size", hidden_size, 1)
+        vocab_size = require_int("vocab_size", vocab_size, 1)
+        embedding_size = require_int("embedding_size", embedding_size, 1)
+        hidden_size = require_int("hidden_size", hidden_size, 1)
         if isinstance(keep_bias, bool) or not isinstance(keep_bias, int | float):
             raise TypeError(f"keep_bias must be a number, got {type(keep_bias).__name__}")
         if not np.isfinite(keep_bias):
@@ -184,16 +168,13 @@ def agreement_accuracy(
         T_x)``.
     """
     kind = _require_kind(kind)
-    distance = _require_int("distance", distance, 0)
-    for name, value in (
-        ("n_train", n_train),
-        ("n_test", n_test),
-        ("epochs", epochs),
-        ("batch_size", batch_size),
-    ):
-        _require_int(name, value, 1)
-    lr = _require_positive("lr", lr)
-    seed = _require_int("seed", seed, 0)
+    distance = require_int("distance", distance, 0)
+    n_train = require_int("n_train", n_train, 1)
+    n_test = require_int("n_test", n_test, 1)
+    epochs = require_int("epochs", epochs, 1)
+    batch_size = require_int("batch_size", batch_size, 1)
+    lr = require_positive("lr", lr)
+    seed = require_int("seed", seed, 0)
 
     vocab = task_vocab("agreement")
     rng = np.random.default_rng(seed)  # one stream: training data, test data, batch order
@@ -282,9 +263,9 @@ def agreement_sweep(
             raise ValueError(
                 f"models must be labels of SWEEP_MODELS {tuple(SWEEP_MODELS)}, got {model!r}"
             )
-    distances = tuple(_require_int("distance", d, 0) for d in distances)
-    seeds = tuple(_require_int("seed", s, 0) for s in seeds)
-    processes = _require_int("processes", processes, 1)
+    distances = tuple(require_int("distance", d, 0) for d in distances)
+    seeds = tuple(require_int("seed", s, 0) for s in seeds)
+    processes = require_int("processes", processes, 1)
     jobs = [(m, d, s) for m in models for s in seeds for d in distances]
     if processes == 1:
         results = [_sweep_run(*job) for job in jobs]

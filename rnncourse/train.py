@@ -24,7 +24,7 @@ import numpy as np
 import torch
 from tqdm.auto import tqdm
 
-from rnncourse._validate import require_shape, require_tensor
+from rnncourse._validate import require_int, require_positive, require_shape, require_tensor
 
 Batches = Iterable[tuple[Any, torch.Tensor]] | Callable[[], Iterable[tuple[Any, torch.Tensor]]]
 
@@ -48,10 +48,7 @@ def seed_everything(seed: int) -> torch.Generator:
     Args:
         seed: an integer in :math:`[0, 2^{32})` (NumPy's legacy seeding accepts no more).
     """
-    if not isinstance(seed, int) or isinstance(seed, bool):
-        raise TypeError(f"seed must be an int, got {type(seed).__name__}")
-    if not 0 <= seed < 2**32:
-        raise ValueError(f"seed must be in [0, 2**32), got {seed}")
+    seed = require_int("seed", seed, 0, 2**32 - 1)
     random.seed(seed)
     np.random.seed(seed)
     torch.manual_seed(seed)  # seeds the CPU and every CUDA device
@@ -113,15 +110,9 @@ def fit(
         )
     if not callable(batches) and not isinstance(batches, Iterable):
         raise TypeError(f"batches must be iterable or callable, got {type(batches).__name__}")
-    if isinstance(epochs, bool) or not isinstance(epochs, int):
-        raise TypeError(f"epochs must be an int, got {type(epochs).__name__}")
-    if epochs < 1:
-        raise ValueError(f"epochs must be >= 1, got {epochs}")
+    epochs = require_int("epochs", epochs, 1)
     if clip_norm is not None:
-        if isinstance(clip_norm, bool) or not isinstance(clip_norm, numbers.Real):
-            raise TypeError(f"clip_norm must be a number or None, got {type(clip_norm).__name__}")
-        if not (math.isfinite(clip_norm) and clip_norm > 0):
-            raise ValueError(f"clip_norm must be positive and finite, got {clip_norm}")
+        clip_norm = require_positive("clip_norm", clip_norm)
 
     if device is not None:
         model.to(device)
@@ -199,10 +190,7 @@ def sample_next(
     if not (math.isfinite(temperature) and temperature >= 0):
         raise ValueError(f"temperature must be finite and >= 0, got {temperature}")
     if top_k is not None:
-        if isinstance(top_k, bool) or not isinstance(top_k, numbers.Integral):
-            raise TypeError(f"top_k must be an int or None, got {type(top_k).__name__}")
-        if not 1 <= top_k <= V:
-            raise ValueError(f"top_k must be in [1, V] = [1, {V}], got {top_k}")
+        top_k = require_int("top_k", top_k, 1, V)
     if torch.isnan(logits).any():
         raise ValueError("logits must not contain NaN")
 
@@ -261,11 +249,9 @@ def sample_sequence(
     """
     if not callable(step):
         raise TypeError(f"step must be callable, got {type(step).__name__}")
-    for name, value in (("start_token", start_token), ("eos_id", eos_id), ("max_len", max_len)):
-        if isinstance(value, bool) or not isinstance(value, int):
-            raise TypeError(f"{name} must be an int, got {type(value).__name__}")
-    if max_len < 1:
-        raise ValueError(f"max_len must be >= 1, got {max_len}")
+    start_token = require_int("start_token", start_token)
+    eos_id = require_int("eos_id", eos_id)
+    max_len = require_int("max_len", max_len, 1)
 
     tokens: list[int] = []
     token, state = start_token, start_state

@@ -1,4 +1,5 @@
-"""Shared fixtures: a toy course repository for the pipeline tests, and nbval's output timeout."""
+"""Shared fixtures: a toy course repository for the pipeline tests, nbval's output timeout, and
+the notebooks' markers."""
 
 from __future__ import annotations
 
@@ -6,6 +7,14 @@ from pathlib import Path
 
 import nbformat
 import pytest
+
+from rnncourse.notebooks import NOTEBOOKS, marker
+
+
+def pytest_configure(config):
+    # one marker per notebook, from the course's one list: `pytest -m nb05_lstm`
+    for stem in NOTEBOOKS:
+        config.addinivalue_line("markers", f"{marker(stem)}: the tests of notebook {stem}")
 
 
 def pytest_collection_modifyitems(items):

@@ -17,8 +17,17 @@ import torch
 from rnncourse import reference as R
 from rnncourse.checks import EXERCISES, check, framework
 from rnncourse.checks.rnn import _rnn_cell
+from rnncourse.notebooks import NOTEBOOKS, marker
 
-MISTAKES = [(name, m) for name, e in EXERCISES.items() for m in e.mistakes]
+
+def _marked(name: str, *values: object) -> object:
+    # a parameter of exercise `name`, marked with its notebook: `pytest -m nb05_lstm`
+    return pytest.param(name, *values, marks=getattr(pytest.mark, marker(EXERCISES[name].notebook)))
+
+
+NAMES = [_marked(name) for name in EXERCISES]
+MISTAKES = [_marked(name, m) for name, e in EXERCISES.items() for m in e.mistakes]
+MISTAKE_IDS = [f"{name}-{m.name}" for name, e in EXERCISES.items() for m in e.mistakes]
 SEEDS = [0, 1, 2]
 
 
@@ -28,17 +37,14 @@ def unguarded(monkeypatch):
 
 
 def test_registry_entries_have_the_contract():
-    assert {e.notebook for e in EXERCISES.values()} <= {
-        "00_notation", "01_vanilla_rnn", "02_bptt", "03_vanishing_gradients",
-        "04_gru", "05_lstm", "06_bidirectional", "07_deep_rnns",
-    }  # fmt: skip
+    assert {e.notebook for e in EXERCISES.values()} <= set(NOTEBOOKS)
     for name, e in EXERCISES.items():
         assert e.name == name and callable(e.reference) and callable(e.check)
         assert e.mistakes, f"{name} has no catalogued mistakes"
         assert len({m.name for m in e.mistakes}) == len(e.mistakes)
 
 
-@pytest.mark.parametrize("name", EXERCISES)
+@pytest.mark.parametrize("name", NAMES)
 @pytest.mark.parametrize("seed", SEEDS)
 def test_reference_passes(name, seed, unguarded, capsys):
     EXERCISES[name].check(EXERCISES[name].reference, seed=seed)
@@ -48,7 +54,7 @@ def test_reference_passes(name, seed, unguarded, capsys):
     )
 
 
-@pytest.mark.parametrize("name", EXERCISES)
+@pytest.mark.parametrize("name", NAMES)
 def test_cases_cover_batch_1_and_non_square_sizes(name):
     labels = [c.label for c in EXERCISES[name].cases(0)]
     assert len(labels) >= 4
@@ -63,7 +69,7 @@ def test_cases_cover_batch_1_and_non_square_sizes(name):
 
 # the unstable-softmax mistakes overflow, as they should
 @pytest.mark.filterwarnings("ignore::RuntimeWarning")
-@pytest.mark.parametrize(("name", "mistake"), MISTAKES, ids=[f"{n}-{m.name}" for n, m in MISTAKES])
+@pytest.mark.parametrize(("name", "mistake"), MISTAKES, ids=MISTAKE_IDS)
 @pytest.mark.parametrize("seed", SEEDS)
 def test_every_mistake_fails_with_its_name(name, mistake, seed, unguarded):
     with pytest.raises(AssertionError) as err:
@@ -71,7 +77,7 @@ def test_every_mistake_fails_with_its_name(name, mistake, seed, unguarded):
     assert mistake.message in str(err.value), f"{mistake.name} not named; got:\n{err.value}"
 
 
-@pytest.mark.parametrize("name", EXERCISES)
+@pytest.mark.parametrize("name", NAMES)
 def test_every_mistake_differs_from_the_reference_on_some_case(name):
     """A mistake equal to the reference on every case would be a mistake the check cannot see."""
     e = EXERCISES[name]

@@ -17,8 +17,8 @@ import nbformat
 import pytest
 from test_grading import LIMITS, notebook
 
-from rnncourse.classroom import grade_class
 from rnncourse.cli import main
+from rnncourse.grading.classroom import grade_class
 
 HOSTILE = "while True:\n    try:\n        pass\n    except BaseException:\n        pass"
 

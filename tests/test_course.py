@@ -8,8 +8,8 @@ import shutil
 import nbformat
 import pytest
 
-from rnncourse import course
 from rnncourse.cli import main
+from rnncourse.grading import course
 
 
 def test_release_writes_a_clean_student_notebook_and_check_detects_staleness(toy_repo):

@@ -16,7 +16,7 @@ import nbformat
 import pytest
 
 import rnncourse
-from rnncourse import confine, grading, sandbox
+from rnncourse.grading import confine, grader, sandbox
 
 SOLUTION = {
     "softmax": "e = np.exp(z - z.max(axis=-1, keepdims=True))\nreturn e / e.sum(axis=-1, keepdims=True)",
@@ -329,7 +329,7 @@ def grades():
 
     def grade(item):
         name, (nb, _, _) = item
-        return name, grading.grade_notebook(
+        return name, grader.grade_notebook(
             name, "01_vanilla_rnn", nbformat.writes(nb).encode(), SOURCE, SEED, LIMITS
         )
 
@@ -384,7 +384,7 @@ def test_written_answers_are_kept_for_manual_grading(grades):
     ],
 )
 def test_missing_and_malformed_notebooks_score_zero(data, status):
-    grade = grading.grade_notebook("x", "01_vanilla_rnn", data, SOURCE, SEED, LIMITS)
+    grade = grader.grade_notebook("x", "01_vanilla_rnn", data, SOURCE, SEED, LIMITS)
     assert grade.status.startswith(status) and grade.score == 0 and grade.max_score == 5
 
 
@@ -394,7 +394,7 @@ def test_unanswered_release_scores_zero(tmp_path):
         rnn="# YOUR CODE HERE\nraise NotImplementedError()",
         answer="YOUR ANSWER HERE",
     )
-    grade = grading.grade_notebook(
+    grade = grader.grade_notebook(
         "x", "01_vanilla_rnn", nbformat.writes(nb).encode(), SOURCE, SEED, LIMITS
     )
     assert grade.score == 0 and not grade.answers[0].answered
@@ -406,7 +406,7 @@ def test_the_sandbox_leaves_no_files_behind(tmp_path, monkeypatch):
     import tempfile
 
     monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
-    grading.grade_notebook(
+    grader.grade_notebook(
         "x", "01_vanilla_rnn", nbformat.writes(notebook()).encode(), SOURCE, SEED, LIMITS
     )
     assert list(tmp_path.iterdir()) == []

@@ -5,8 +5,8 @@ from __future__ import annotations
 import nbformat
 import pytest
 
-from rnncourse import course, preview
 from rnncourse.cli import main
+from rnncourse.grading import course, preview
 
 
 @pytest.fixture

@@ -6,7 +6,7 @@ of each solution cell and the text of each written answer (matched by nbgrader `
 by cell id), plus code cells the student added. Test cells, points and cell types in the
 submission are never read, so editing, deleting or un-marking them changes nothing.
 
-The student's code runs in :mod:`rnncourse.sandbox`; at each test cell it calls the student's
+The student's code runs in :mod:`rnncourse.grading.sandbox`; at each test cell it calls the student's
 function on inputs drawn here from a seed the student never sees, and sends back the outputs as
 plain data. :meth:`rnncourse.checks.Exercise.judge` compares them with the reference, here.
 """
@@ -18,9 +18,9 @@ from typing import Any
 
 import nbformat
 
-from rnncourse import sandbox
 from rnncourse.checks import EXERCISES
 from rnncourse.checks.framework import Case
+from rnncourse.grading import sandbox
 
 MAX_NOTEBOOK_BYTES = 20 * 1024 * 1024
 NOT_ATTEMPTED = "# YOUR CODE HERE\nraise NotImplementedError()"

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import nbformat
 
-from rnncourse.course import CELL_TIMEOUT_S
+from rnncourse.grading.course import CELL_TIMEOUT_S
 
 PASSED, FAILED, NOT_ATTEMPTED, EDITED, MANUAL = (
     "passed",

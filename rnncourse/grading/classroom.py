@@ -2,7 +2,7 @@ r"""``rnncourse grade``: grade a whole class on Dask, then write grades, feedbac
 
 Submissions are ``SUBMISSIONS/<student>/<notebook>.ipynb`` (or a zip with that layout, as an LMS
 download). Every (student, course notebook) pair is one task, missing notebooks included; each
-task runs :func:`rnncourse.grading.grade_notebook` on a Dask worker, which starts a sandboxed
+task runs :func:`rnncourse.notebook.grader.grade_notebook` on a Dask worker, which starts a sandboxed
 process for the student's code. Only this driver writes: ``grades.csv``, one HTML feedback page
 per student (visible tests and the checks' messages, never hidden tests), and an nbgrader
 course directory whose gradebook formgrader and ``nbgrader export`` read.
@@ -21,9 +21,9 @@ from pathlib import Path
 
 import nbformat
 
-from rnncourse import course, grading, sandbox
+from rnncourse.grading import course, grader, sandbox
 
-MAX_ZIP_MEMBER = grading.MAX_NOTEBOOK_BYTES
+MAX_ZIP_MEMBER = grader.MAX_NOTEBOOK_BYTES
 
 
 def extract_zip(archive: Path, dest: Path) -> Path:
@@ -55,7 +55,7 @@ def tasks(submissions: Path, stems: Sequence[str]) -> list[tuple[str, str, bytes
             data = None
             if path.is_file() and not path.is_symlink():
                 with path.open("rb") as f:
-                    data = f.read(grading.MAX_NOTEBOOK_BYTES + 1)
+                    data = f.read(grader.MAX_NOTEBOOK_BYTES + 1)
             found.append((student, stem, data))
     return found
 
@@ -63,7 +63,7 @@ def tasks(submissions: Path, stems: Sequence[str]) -> list[tuple[str, str, bytes
 def run_tasks(
     work: list[tuple[str, str, bytes | None]], sources: dict[str, str], limits: sandbox.Limits,
     jobs: int, scheduler: str | None,
-) -> list[grading.NotebookGrade]:  # fmt: skip
+) -> list[grader.NotebookGrade]:  # fmt: skip
     """Grade every task on Dask: a local cluster of ``jobs`` workers, or the one at ``scheduler``."""
     from distributed import Client, LocalCluster
 
@@ -79,7 +79,7 @@ def run_tasks(
         with Client(scheduler or cluster) as client:
             futures = [
                 client.submit(
-                    grading.grade_notebook,
+                    grader.grade_notebook,
                     student,
                     stem,
                     data,
@@ -96,7 +96,7 @@ def run_tasks(
                     grades.append(future.result())
                 except Exception as e:  # the grader failed, not the student: say so, score nothing
                     grades.append(
-                        grading.NotebookGrade(
+                        grader.NotebookGrade(
                             student, stem, f"grader error: {type(e).__name__}: {e}"
                         )
                     )
@@ -106,7 +106,7 @@ def run_tasks(
             cluster.close()
 
 
-def write_csv(grades: list[grading.NotebookGrade], path: Path) -> None:
+def write_csv(grades: list[grader.NotebookGrade], path: Path) -> None:
     with path.open("w", newline="") as f:
         writer = csv.writer(f)
         writer.writerow(["student", "notebook", "score", "max_score", "status"])
@@ -123,7 +123,7 @@ def _visible(source: str) -> str:
 
 
 def write_feedback(
-    student: str, grades: list[grading.NotebookGrade], sources: dict[str, str], path: Path
+    student: str, grades: list[grader.NotebookGrade], sources: dict[str, str], path: Path
 ) -> None:
     """One HTML page: per notebook, each visible test with its result; written answers pending."""
     e = html.escape
@@ -155,12 +155,12 @@ def write_feedback(
 
 
 def _autograded_notebook(
-    source_json: str, data: bytes | None, grade: grading.NotebookGrade
+    source_json: str, data: bytes | None, grade: grader.NotebookGrade
 ) -> nbformat.NotebookNode:
     """The notebook formgrader shows: the instructor's cells with the student's answers and results."""
     nb = nbformat.reads(source_json, as_version=4)
-    cells, _ = grading.parse_submission(data)
-    theirs = grading.answers_by_key(cells or [])
+    cells, _ = grader.parse_submission(data)
+    theirs = grader.answers_by_key(cells or [])
     results = {x.grade_id: x for x in grade.exercises}
     for cell in nb.cells:
         meta = cell.metadata.get("nbgrader", {})
@@ -170,7 +170,7 @@ def _autograded_notebook(
             "id:" + str(cell.get("id"))
         )
         if meta.get("solution"):
-            cell.source = grading.cell_source(mine) if mine is not None else ""
+            cell.source = grader.cell_source(mine) if mine is not None else ""
         elif meta.get("grade_id") in results:
             cell.source = _visible(cell.source)
             cell.outputs = [
@@ -184,7 +184,7 @@ def _autograded_notebook(
 def write_gradebook(
     root: Path,
     course_dir: Path,
-    grades: list[grading.NotebookGrade],
+    grades: list[grader.NotebookGrade],
     raw: dict[tuple[str, str], bytes | None],
 ) -> None:
     """Record every score in an nbgrader gradebook (``course_dir/gradebook.db``) for formgrader and export."""
@@ -227,7 +227,7 @@ def write_gradebook(
 def grade_class(
     root: Path, submissions: Path, out: Path, *, jobs: int = 1, scheduler: str | None = None,
     limits: sandbox.Limits = sandbox.Limits(),  # noqa: B008 (frozen dataclass: an immutable default)
-) -> list[grading.NotebookGrade]:  # fmt: skip
+) -> list[grader.NotebookGrade]:  # fmt: skip
     """Grade every student's every course notebook; write ``out/grades.csv``, feedback, gradebook."""
     stems = course.solution_stems(root)
     sources = {s: (root / "solutions" / f"{s}.ipynb").read_text() for s in stems}

@@ -1,20 +1,20 @@
 r"""Run a student's notebook code in a separate, limited process and bring back plain data only.
 
-The grader (:mod:`rnncourse.grading`) decides every score itself; this module only runs code it
+The grader (:mod:`rnncourse.grading.grader`) decides every score itself; this module only runs code it
 does not trust. The child process:
 
 - runs the notebook's code cells in order in an IPython shell (magics and ``display`` work), with
   ``NBGRADER_EXECUTION=autograde`` so demo cells skip their long parts;
 - at each test cell, instead of running the test, calls the student's function on the grader's
   inputs (:meth:`rnncourse.checks.Exercise.collect`) and writes the outputs as plain data
-  (:mod:`rnncourse.plaindata`: JSON and ``.npz``, never pickle);
+  (:mod:`rnncourse.grading.plaindata`: JSON and ``.npz``, never pickle);
 - logs each cell it starts, so the parent knows where it is.
 
 Runs are forked from a fork server that has imported Python, IPython, NumPy, torch and
 matplotlib once, so a run starts in milliseconds instead of ~2 s; every run is still a fresh
 process that no earlier run touched. The parent (:func:`run`) gives each run its own session and
 limits on memory, CPU time, file size (its printed output goes to a capped file) and open files.
-Before any student code runs, the run confines itself for good (:mod:`rnncourse.confine`, Linux
+Before any student code runs, the run confines itself for good (:mod:`rnncourse.grading.confine`, Linux
 Landlock): its own folder is the only place it can write, it has no TCP and cannot signal
 processes outside, and when grading as root it becomes ``nobody``. The parent kills a run whose
 cell overruns its time or whose notebook overruns its budget; a cell that hangs, crashes the
@@ -41,8 +41,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from rnncourse import confine, plaindata
 from rnncourse.checks.framework import Case
+from rnncourse.grading import confine, plaindata
 
 OUTPUT_CAP = 64 * 1024  # bytes of the child's stdout/stderr kept for the report
 
@@ -173,7 +173,7 @@ _ENV = {
     "OMP_NUM_THREADS": "1",
     "PYTHONDONTWRITEBYTECODE": "1",
     "PYTHONUNBUFFERED": "1",  # what it printed before a crash still reaches the report
-    "PYTHONPATH": str(Path(__file__).resolve().parents[1]),
+    "PYTHONPATH": str(Path(__file__).resolve().parents[2]),  # the folder above the package
 }
 
 
@@ -185,7 +185,7 @@ class _Zygote:
     def __init__(self) -> None:
         env = {**_ENV, "HOME": "/nonexistent"}
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "rnncourse.sandbox", "--zygote"], stdin=subprocess.PIPE,
+            [sys.executable, "-m", "rnncourse.grading.sandbox", "--zygote"], stdin=subprocess.PIPE,
             stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=env, cwd="/", start_new_session=True,
         )  # fmt: skip
         self.buffer = b""

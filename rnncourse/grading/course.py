@@ -16,16 +16,8 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-NOTEBOOKS = (
-    "00_notation",
-    "01_vanilla_rnn",
-    "02_bptt",
-    "03_vanishing_gradients",
-    "04_gru",
-    "05_lstm",
-    "06_bidirectional",
-    "07_deep_rnns",
-)
+from rnncourse.notebooks import NOTEBOOKS
+
 MARKERS = ("BEGIN SOLUTION", "END SOLUTION", "BEGIN HIDDEN TESTS", "END HIDDEN TESTS")
 CELL_TIMEOUT_S = 120  # nbgrader's per-cell limit (``c.Execute.timeout``) while grading
 
