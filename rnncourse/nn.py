@@ -302,7 +302,7 @@ class _RNNBase(nn.Module):
             layer_input_size = input_size if layer == 0 else hidden_size * num_directions
             for direction in range(num_directions):
                 suffix = f"_l{layer}" + ("_reverse" if direction == 1 else "")
-                shapes = {
+                shapes: dict[str, tuple[int, ...]] = {
                     "weight_ih": (gate_rows, layer_input_size),
                     "weight_hh": (gate_rows, hidden_size),
                 }
@@ -347,7 +347,7 @@ class _RNNBase(nn.Module):
 
         Rows are (sum(lengths), H_in); a padded batch packs as ``batch_sizes = [N] * L``.
         """
-        w = self.weight_ih_l0
+        w = self.get_parameter("weight_ih_l0")  # the dtype and device every input must match
         if isinstance(input, PackedSequence):
             require_tensor("input.data", input.data, ndims=(2,))
             _check_input("input.data", input.data, (None, self.input_size), "(*, H_in)", w)
@@ -374,7 +374,7 @@ class _RNNBase(nn.Module):
     ) -> State:
         r"""Check ``hx`` (zeros if ``None``); return it batched, in the packed rows' order."""
         shape = (self.num_layers * (2 if self.bidirectional else 1), N, self.hidden_size)
-        w = self.weight_ih_l0
+        w = self.get_parameter("weight_ih_l0")  # the dtype and device every input must match
         if hx is None:
             return tuple(w.new_zeros(shape) for _ in self._state_names)
         for name, h in zip(self._state_names, hx, strict=True):

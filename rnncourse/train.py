@@ -26,7 +26,7 @@ from tqdm.auto import tqdm
 
 from rnncourse._validate import require_int, require_positive, require_shape, require_tensor
 
-Batches = Iterable[tuple[Any, torch.Tensor]] | Callable[[], Iterable[tuple[Any, torch.Tensor]]]
+Batches = Iterable[tuple[Any, ...]] | Callable[[], Iterable[tuple[Any, ...]]]  # (input, target)
 
 
 def device() -> torch.device:

@@ -1,4 +1,4 @@
-"""The project's own files: conda and pip agree, and the code is ruff clean."""
+"""The project's own files: conda and pip agree, the code is ruff clean and mypy clean."""
 
 from __future__ import annotations
 
@@ -78,3 +78,12 @@ def test_ruff_is_clean():
     for args in (["check", "."], ["format", "--check", "."]):
         result = subprocess.run([ruff, *args], cwd=ROOT, capture_output=True, text=True)
         assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_mypy_is_clean():
+    # the package's types (pyproject.toml's [tool.mypy] says which files and which libraries
+    # come without stubs); tests and notebooks are not type-checked
+    result = subprocess.run(
+        [sys.executable, "-m", "mypy"], cwd=ROOT, capture_output=True, text=True, check=False
+    )
+    assert result.returncode == 0, result.stdout + result.stderr

@@ -17,6 +17,7 @@ student's output and tests can prove the check catches it.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import partial
 from typing import Any
 
@@ -45,7 +46,8 @@ def _simplified_cell(
     pre = x_t @ W_ax.T + a_prev @ W_aa.T  # (m, 2n_a): Γ_u | c̃ before their activations
     if bug != "missing_bias":
         pre = pre + b_a
-    gate_act, cand_act = R.sigmoid, np.tanh
+    gate_act: Callable[..., Any] = R.sigmoid
+    cand_act: Callable[..., Any] = np.tanh
     if bug in ("tanh_gate", "swapped_activations"):
         gate_act = np.tanh
     if bug in ("sigmoid_candidate", "swapped_activations"):
@@ -255,7 +257,8 @@ def _gru_seq(x: np.ndarray, a0: np.ndarray, p: dict[str, np.ndarray], bug: str) 
     T = x.shape[1]
     order = range(T - 1, -1, -1) if bug == "reversed" else range(T)
     a_t = np.zeros_like(a0) if bug == "zeros_not_a0" else a0
-    a, gamma_u = [None] * T, [None] * T
+    a: list[Any] = [None] * T
+    gamma_u: list[Any] = [None] * T
     for t in order:
         a_in = a0 if bug == "not_carried" else a_t
         a_next, cache = R.gru_cell_forward(x[:, t], a_in, p, reset_after=bug != "reset_before")

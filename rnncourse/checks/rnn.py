@@ -7,6 +7,7 @@ student's output and tests can prove the check catches it.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import partial
 from typing import Any
 
@@ -92,9 +93,11 @@ def _rnn_cell(
         W_ax, W_aa = p["W_aa"], p["W_ax"]
     b_a = 0.0 if bug == "missing_b_a" else p["b_a"]
     z = a_prev @ W_aa.T + x_t @ W_ax.T + b_a
-    act = {"sigmoid_for_tanh": partial(_softmax, bug="sigmoid"), "no_activation": lambda v: v}.get(
-        bug, np.tanh
-    )
+    acts: dict[str, Callable[..., Any]] = {
+        "sigmoid_for_tanh": partial(_softmax, bug="sigmoid"),
+        "no_activation": lambda v: v,
+    }
+    act = acts.get(bug, np.tanh)
     a_next = act(z)
     b_y = 0.0 if bug == "missing_b_y" else p["b_y"]
     logits = (a_prev if bug == "y_from_a_prev" else a_next) @ p["W_ya"].T + b_y
@@ -177,7 +180,9 @@ def _rnn_seq(x: np.ndarray, a0: np.ndarray, p: dict[str, np.ndarray], bug: str) 
     T = x.shape[1]
     order = range(T - 1, -1, -1) if bug == "reversed" else range(T)
     a_t = np.zeros_like(a0) if bug == "zeros_not_a0" else a0
-    a, y, caches = [None] * T, [None] * T, [None] * T
+    a: list[Any] = [None] * T
+    y: list[Any] = [None] * T
+    caches: list[Any] = [None] * T
     for t in order:
         a_next, y[t], caches[t] = R.rnn_cell_forward(
             x[:, t], a0 if bug == "not_carried" else a_t, p

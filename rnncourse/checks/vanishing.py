@@ -299,16 +299,18 @@ def _clip_norm(grads: dict[str, np.ndarray], max_norm: float, bug: str) -> dict[
     if bug == "clipped_entries":
         return {k: np.clip(g, -max_norm, max_norm) for k, g in grads.items()}
     squares = sum(float((g**2).sum()) for g in grads.values())
-    norm = {
+    norms: dict[str, float] = {
         "squared_norm": squares,
         "sum_of_norms": sum(float(np.linalg.norm(g)) for g in grads.values()),
         "max_abs": max(float(np.abs(g).max()) for g in grads.values()),
-    }.get(bug, np.sqrt(squares))  # ‖g‖ over every entry of every array
-    scale = {
+    }
+    norm = norms.get(bug, float(np.sqrt(squares)))  # ‖g‖ over every entry of every array
+    scales: dict[str, float] = {
         "always_rescaled": max_norm / norm,
         "reversed_condition": max_norm / norm if norm < max_norm else 1.0,
         "inverted_ratio": norm / max_norm if norm > max_norm else 1.0,
-    }.get(bug, max_norm / norm if norm > max_norm else 1.0)
+    }
+    scale = scales.get(bug, max_norm / norm if norm > max_norm else 1.0)
     return {k: g * scale for k, g in grads.items()}
 
 

@@ -38,19 +38,27 @@ _SCOPE_ABSTRACT_UNIX, _SCOPE_SIGNAL = 1 << 0, 1 << 1  # ABI 6
 
 
 class _RulesetAttr(ctypes.Structure):
+    """``struct landlock_ruleset_attr``: the access rights a ruleset handles (files, TCP, scopes)."""
+
     _fields_ = [("fs", ctypes.c_uint64), ("net", ctypes.c_uint64), ("scoped", ctypes.c_uint64)]
 
 
 class _PathBeneath(ctypes.Structure):
+    """``struct landlock_path_beneath_attr``: rights granted beneath one open directory."""
+
     _pack_ = 1
     _fields_ = [("allowed", ctypes.c_uint64), ("parent_fd", ctypes.c_int32)]
 
 
 class _CapHeader(ctypes.Structure):
+    """``struct __user_cap_header_struct`` of ``capset(2)``."""
+
     _fields_ = [("version", ctypes.c_uint32), ("pid", ctypes.c_int)]
 
 
 class _CapData(ctypes.Structure):
+    """``struct __user_cap_data_struct`` of ``capset(2)``: one 32-bit word of each capability set."""
+
     _fields_ = [
         ("effective", ctypes.c_uint32),
         ("permitted", ctypes.c_uint32),

@@ -28,6 +28,8 @@ NOT_ATTEMPTED = "# YOUR CODE HERE\nraise NotImplementedError()"
 
 @dataclass(frozen=True)
 class ExerciseGrade:
+    """The grade of one test cell: the exercise it checks, its points, what it earned and why."""
+
     grade_id: str  # the test cell's
     exercise: str
     points: float
@@ -37,6 +39,8 @@ class ExerciseGrade:
 
 @dataclass(frozen=True)
 class AnswerCell:
+    """A written answer, graded by hand later: its points, the student's text, whether it is one."""
+
     grade_id: str
     points: float
     text: str
@@ -45,6 +49,9 @@ class AnswerCell:
 
 @dataclass
 class NotebookGrade:
+    """One student's grade for one notebook: status, every test cell, every written answer, the cells
+    skipped (index, reason) and the run's captured output."""
+
     student: str
     notebook: str
     status: str

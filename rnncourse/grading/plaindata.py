@@ -58,7 +58,7 @@ def save(path: Path, value: Any) -> None:
     """Write ``value`` as ``path.json`` and ``path.npz``; ``TypeError`` if it is not plain data."""
     arrays: dict[str, np.ndarray] = {}
     structure = _encode(value, arrays)
-    np.savez(path.with_suffix(".npz"), **arrays)
+    np.savez(path.with_suffix(".npz"), allow_pickle=False, **arrays)  # never pickle, even here
     path.with_suffix(".json").write_text(json.dumps(structure))
 
 

@@ -146,11 +146,11 @@ def run(cells: list[dict[str, str]], cases: dict[str, list[Case]], limits: Limit
             (job / "job.json").chmod(0o644)
             finished, failed = _run_once(job, out, limits, deadline)
             for record in _progress(out / "progress.jsonl"):
-                name = record.get("collected")
-                if isinstance(name, str) and name in cases and name not in result.collected:
-                    got = _collected(out, name)
+                done_name = record.get("collected")
+                if isinstance(done_name, str) and done_name in cases:
+                    got = None if done_name in result.collected else _collected(out, done_name)
                     if got is not None:
-                        result.collected[name] = got
+                        result.collected[done_name] = got
             (out / "progress.jsonl").unlink(missing_ok=True)
             if finished or failed is None:
                 break
