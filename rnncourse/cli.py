@@ -8,15 +8,91 @@ r"""The ``rnncourse`` command.
 - ``rnncourse info``: versions and the device the course's training code will use.
 - ``rnncourse exercises [--notebook STEM]``: the graded functions in ``EXERCISES``, with their
   notebook and how many mistakes each check can name.
+
+A misuse (a path that is not a course notebook, a command run outside the repository, a bad option)
+ends in one or two lines on stderr that say what was wrong and what to do, and exit status 2;
+``--debug`` shows the traceback of an unexpected error instead of its one-line summary.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
+import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import NoReturn
 
 import rnncourse
+
+
+class UsageError(Exception):
+    """The user asked for something that cannot work: the message says what and what to do."""
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse, but a bad option is one line (what was wrong, where the help is), not the usage."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(2, f"{self.prog}: {message} (see `{self.prog} --help`)\n")
+
+
+def _positive(kind: type[int] | type[float]) -> Callable[[str], int | float]:
+    """An argparse type: a number above 0 (0 workers would wait forever, a negative timeout is none)."""
+
+    def parse(text: str) -> int | float:
+        try:
+            value = kind(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
+        if not value > 0:
+            raise argparse.ArgumentTypeError(f"must be above 0, got {text}")
+        return value
+
+    return parse
+
+
+def _root() -> Path:
+    from rnncourse.grading.course import find_root
+
+    try:
+        return find_root()
+    except FileNotFoundError:
+        raise UsageError(
+            f"{Path.cwd()} is not inside the course repository: run this from the folder that "
+            "holds solutions/ and pyproject.toml (or one below it)"
+        ) from None
+
+
+def _course_notebook(path: Path) -> None:
+    """Raise ``UsageError`` unless ``path`` is a readable notebook with this course's tests."""
+    import nbformat
+
+    from rnncourse.checks import EXERCISES
+
+    if not path.exists():
+        raise UsageError(
+            f"no file at {path}: give the path of your notebook, e.g. notebooks/00_notation.ipynb"
+        )
+    if not path.is_file() or path.suffix != ".ipynb":
+        raise UsageError(f"{path} is not a notebook (.ipynb): give the notebook you worked in")
+    try:
+        nb = nbformat.read(path, as_version=4)
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError, nbformat.reader.NotJSONError) as e:
+        raise UsageError(
+            f"{path} cannot be read as a notebook ({type(e).__name__}): open it in JupyterLab and "
+            "save it again, or take a fresh copy from the release"
+        ) from None
+    except Exception as e:  # nbformat's validation and version errors
+        raise UsageError(f"{path} is not a valid notebook: {e}".splitlines()[0]) from None
+    tests = {f"test_{name}" for name in EXERCISES}
+    ids = {c.get("metadata", {}).get("nbgrader", {}).get("grade_id") for c in nb.cells}
+    if not ids & tests:
+        raise UsageError(
+            f"{path} is not one of this course's notebooks: none of its cells is a test of a "
+            "course exercise (`rnncourse exercises` lists them)"
+        )
 
 
 def _info(_: argparse.Namespace) -> int:
@@ -34,10 +110,9 @@ def _info(_: argparse.Namespace) -> int:
 
 
 def _release(args: argparse.Namespace) -> int:
-    from rnncourse.grading.course import find_root, release
+    from rnncourse.grading.course import release
 
-    root = find_root()
-    changed = release(root, check=args.check)
+    changed = release(_root(), check=args.check)
     if args.check:
         if changed:
             print(
@@ -52,33 +127,33 @@ def _release(args: argparse.Namespace) -> int:
 
 
 def _check(args: argparse.Namespace) -> int:
-    from pathlib import Path
-
     from rnncourse.grading.preview import MANUAL, PASSED, report, run_checks
 
     path = Path(args.notebook)
-    if not path.is_file():
-        print(f"no notebook at {path}", file=sys.stderr)
-        return 2
+    _course_notebook(path)
     results = run_checks(path, timeout=args.timeout)
     print(report(path.name, results))
     return 0 if all(r.status in (PASSED, MANUAL) for r in results) else 1
 
 
 def _grade(args: argparse.Namespace) -> int:
-    from pathlib import Path
-
     from rnncourse.grading.classroom import grade_class
-    from rnncourse.grading.course import find_root
     from rnncourse.grading.sandbox import Limits
 
+    root = _root()
     submissions = Path(args.submissions)
+    layout = "SUBMISSIONS/<student>/<notebook>.ipynb, or a .zip of that"
     if not submissions.exists():
-        print(f"no submissions at {submissions}", file=sys.stderr)
-        return 2
+        raise UsageError(f"no submissions at {submissions}: give a folder or a zip of {layout}")
+    if submissions.is_file() and submissions.suffix.lower() != ".zip":
+        raise UsageError(
+            f"{submissions} is a file but not a .zip: give a folder or a zip of {layout}"
+        )
+    if submissions.is_dir() and not any(submissions.glob("*/*.ipynb")):
+        raise UsageError(f"no student folder in {submissions} holds a notebook: expected {layout}")
     limits = Limits(cell_timeout=args.timeout, total_timeout=5 * args.timeout)
     grades = grade_class(
-        find_root(),
+        root,
         submissions,
         Path(args.out),
         jobs=args.jobs,
@@ -108,10 +183,11 @@ def _exercises(args: argparse.Namespace) -> int:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``rnncourse`` console command."""
-    parser = argparse.ArgumentParser(
-        prog="rnncourse", description="An open course on recurrent neural networks."
-    )
+    parser = _Parser(prog="rnncourse", description="An open course on recurrent neural networks.")
     parser.add_argument("--version", action="version", version=f"rnncourse {rnncourse.__version__}")
+    parser.add_argument(
+        "--debug", action="store_true", help="show the traceback of an unexpected error"
+    )
     sub = parser.add_subparsers(dest="command", required=True)
     sub.add_parser("info", help="versions and the device in use").set_defaults(run=_info)
     rel = sub.add_parser("release", help="regenerate notebooks/ from solutions/ with nbgrader")
@@ -122,15 +198,20 @@ def main(argv: Sequence[str] | None = None) -> int:
     chk = sub.add_parser("check", help="run a notebook's visible tests before handing it in")
     chk.add_argument("notebook", help="path to your .ipynb")
     chk.add_argument(
-        "--timeout", type=int, default=120, help="seconds allowed per cell (default 120)"
+        "--timeout", type=_positive(int), default=120, help="seconds allowed per cell (default 120)"
     )
     chk.set_defaults(run=_check)
     grd = sub.add_parser("grade", help="grade a class of submissions in parallel")
     grd.add_argument("submissions", help="folder of <student>/<notebook>.ipynb, or a zip of it")
     grd.add_argument("--out", default="graded", help="where grades.csv, feedback/ and course/ go")
-    grd.add_argument("--jobs", type=int, default=1, help="Dask workers of the local cluster")
     grd.add_argument(
-        "--timeout", type=float, default=60.0, help="seconds per cell (a notebook gets 5x)"
+        "--jobs", type=_positive(int), default=1, help="Dask workers of the local cluster"
+    )
+    grd.add_argument(
+        "--timeout",
+        type=_positive(float),
+        default=60.0,
+        help="seconds per cell (a notebook gets 5x)",
     )
     grd.add_argument("--scheduler", help="address of an existing Dask scheduler to use instead")
     grd.set_defaults(run=_grade)
@@ -138,7 +219,23 @@ def main(argv: Sequence[str] | None = None) -> int:
     ex.add_argument("--notebook", help="only this notebook's stem, e.g. 01_vanilla_rnn")
     ex.set_defaults(run=_exercises)
     args = parser.parse_args(argv)
-    return int(args.run(args))
+    try:
+        return int(args.run(args))
+    except UsageError as e:
+        print(f"rnncourse {args.command}: {e}", file=sys.stderr)
+        return 2
+    except BrokenPipeError:  # `rnncourse exercises | head` closed the pipe: nothing went wrong
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # no error at exit's flush
+        return 0
+    except Exception as e:
+        if args.debug:
+            raise
+        print(
+            f"rnncourse {args.command}: unexpected error, {type(e).__name__}: {e}".splitlines()[0],
+            file=sys.stderr,
+        )
+        print("run it again with --debug for the traceback, and report it", file=sys.stderr)
+        return 1
 
 
 if __name__ == "__main__":

@@ -349,10 +349,15 @@ class _ReferenceCalledError(AssertionError):
 
 
 def _module_code(module: Any, skip: tuple[str, ...] = ()) -> dict[CodeType, str]:
-    """Code objects of a module's own functions and of its classes' methods, named."""
+    """Code objects of a module's own functions and of its classes' methods, named.
+
+    For a package, "its own" includes what it re-exports from its submodules (``rnncourse.data``'s
+    ``one_hot`` lives in ``rnncourse.data.vocab``), named by the package.
+    """
     found: dict[CodeType, str] = {}
     for name, obj in vars(module).items():
-        if getattr(obj, "__module__", None) != module.__name__ or name in skip:
+        home = getattr(obj, "__module__", None) or ""
+        if name in skip or not (home == module.__name__ or home.startswith(f"{module.__name__}.")):
             continue
         if inspect.isfunction(obj):
             found[obj.__code__] = f"{module.__name__}.{name}"
