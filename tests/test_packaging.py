@@ -87,3 +87,16 @@ def test_mypy_is_clean():
         [sys.executable, "-m", "mypy"], cwd=ROOT, capture_output=True, text=True, check=False
     )
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_the_readme_hides_nbgrader_plugins_that_exist():
+    # the student section's loop disables these lab plugins; a renamed plugin would do nothing
+    import nbgrader
+
+    readme = (ROOT / "README.md").read_text()
+    plugins = re.search(r"for plugin in ([a-z -]+); do", readme)
+    assert plugins, "README's student section lost the command that hides nbgrader's tools"
+    static = Path(nbgrader.__file__).parent / "labextension" / "static"
+    code = "".join(p.read_text(errors="ignore") for p in static.glob("*.js"))
+    for plugin in plugins[1].split():
+        assert f"nbgrader:{plugin}" in code, f"nbgrader has no lab plugin {plugin!r}"
