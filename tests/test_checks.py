@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import re
+import sys
 from functools import partial
 
 import numpy as np
@@ -362,3 +363,26 @@ def test_a_backward_pass_is_reported_at_the_step_where_it_departs(unguarded):
         match=r"dx is wrong at time step t=2, the first step where it departs going backwards from t=3",
     ):
         check("rnn_backward", early_steps_wrong, seed=0)
+
+
+def test_a_failing_check_shows_the_students_frames_not_the_frameworks():
+    # what a student sees in JupyterLab: IPython's traceback of the test cell
+    from IPython.core.ultratb import AutoFormattedTB
+
+    def softmax(z):
+        return np.exp(z) / np.exp(z).sum(axis=0, keepdims=True)  # the wrong axis
+
+    def rnn_cell_forward(x_t, a_prev, params):
+        raise NotImplementedError()
+
+    for name, answer, message in [
+        ("softmax", softmax, "softmax: "),
+        ("rnn_cell_forward", rnn_cell_forward, "rnn_cell_forward is not implemented yet"),
+    ]:
+        try:
+            check(name, answer)
+        except AssertionError:
+            text = AutoFormattedTB(mode="Context", theme_name="nocolor").text(*sys.exc_info())
+        shown = re.findall(r"rnncourse[/\\]checks[/\\]\w+\.py", text)
+        assert len(shown) <= 1, f"{len(shown)} framework frames shown:\n{text}"
+        assert message in text.splitlines()[-1] or message in text, text

@@ -28,6 +28,7 @@ EXERCISES: dict[str, Exercise] = {
 
 def check(name: str, fn: Callable[..., Any], seed: int | None = None) -> None:
     """Check the student's ``fn`` for exercise ``name``; ``AssertionError`` says what is wrong."""
+    __tracebackhide__ = True  # a failing test cell shows the message, not the framework's frames
     if name not in EXERCISES:
         raise KeyError(f"no exercise named {name!r}; known: {', '.join(sorted(EXERCISES))}")
     EXERCISES[name].check(fn, seed=seed)

@@ -136,6 +136,7 @@ class Exercise:
         Raises ``AssertionError`` when ``fn`` raises, modifies an input, calls a reference
         implementation, returns the wrong structure, or gives different answers to the same input.
         """
+        __tracebackhide__ = True  # IPython shows the student's frames, not the framework's
         first = self._call(fn, case)
         second = self._call(fn, case)
         for k, a, b in zip(self.graded_outputs, first, second, strict=True):
@@ -147,6 +148,7 @@ class Exercise:
         return first
 
     def _call(self, fn: Callable[..., Any], case: Case) -> list[Data]:
+        __tracebackhide__ = True  # IPython shows the student's frames, not the framework's
         args = copy.deepcopy(case.args)
         try:
             with _forbid_references(self.name, self.allowed, self.forbid_modules):
@@ -176,6 +178,7 @@ class Exercise:
 
     def judge(self, case: Case, got: list[Data]) -> None:
         """Compare graded outputs with the reference; ``AssertionError`` naming what is wrong."""
+        __tracebackhide__ = True  # IPython shows the student's frames, not the framework's
         expected = self.expected(case)
         for k, e, g in zip(self.graded_outputs, expected, got, strict=True):
             if not isinstance(e, np.ndarray):
@@ -194,6 +197,7 @@ class Exercise:
                 self._diagnose(case, got, self._first_difference(k, e, g))
 
     def _diagnose(self, case: Case, got: list[Data], what: str) -> None:
+        __tracebackhide__ = True  # IPython shows the student's frames, not the framework's
         for mistake in self.mistakes:
             try:
                 with np.errstate(all="ignore"):
@@ -229,6 +233,7 @@ class Exercise:
 
     def check(self, fn: Callable[..., Any], seed: int | None = None, quiet: bool = False) -> None:
         """Check ``fn`` on fresh inputs; ``AssertionError`` naming the mistake on any wrong answer."""
+        __tracebackhide__ = True  # IPython shows the student's frames, not the framework's
         if not callable(fn):
             raise AssertionError(f"expected the function {self.name}, got {_kind(fn)}")
         cases = self.cases(seed)
