@@ -65,8 +65,27 @@ def _root() -> Path:
         ) from None
 
 
+def _known_tests(path: Path) -> set[str]:
+    """The test cells of the course repository ``path`` sits in, if it sits in one."""
+    import nbformat
+
+    from rnncourse.grading.course import find_root
+
+    try:
+        root = find_root(path.resolve().parent)
+    except FileNotFoundError:
+        return set()
+    return {
+        c.metadata["nbgrader"]["grade_id"]
+        for source in (root / "solutions").glob("*.ipynb")
+        for c in nbformat.read(source, as_version=4).cells
+        if c.metadata.get("nbgrader", {}).get("grade")
+    }
+
+
 def _course_notebook(path: Path) -> None:
-    """Raise ``UsageError`` unless ``path`` is a readable notebook with this course's tests."""
+    """Raise ``UsageError`` unless ``path`` is a readable notebook with this course's tests: those of
+    the registry, or of the course repository the notebook sits in."""
     import nbformat
 
     from rnncourse.checks import EXERCISES
@@ -86,9 +105,8 @@ def _course_notebook(path: Path) -> None:
         ) from None
     except Exception as e:  # nbformat's validation and version errors
         raise UsageError(f"{path} is not a valid notebook: {e}".splitlines()[0]) from None
-    tests = {f"test_{name}" for name in EXERCISES}
     ids = {c.get("metadata", {}).get("nbgrader", {}).get("grade_id") for c in nb.cells}
-    if not ids & tests:
+    if not ids & (_known_tests(path) | {f"test_{name}" for name in EXERCISES}):
         raise UsageError(
             f"{path} is not one of this course's notebooks: none of its cells is a test of a "
             "course exercise (`rnncourse exercises` lists them)"
