@@ -13,7 +13,7 @@ import pytest
 tomllib = pytest.importorskip("tomllib")  # Python 3.11+; on 3.10 these file checks are skipped
 
 ROOT = Path(__file__).resolve().parents[1]
-CONDA_NAMES = {"pytorch": "torch"}  # conda-forge name -> PyPI name
+CONDA_NAMES = {"pytorch": "torch", "playwright-python": "playwright"}  # conda-forge -> PyPI
 
 
 def _split(requirement: str) -> tuple[str, str]:
