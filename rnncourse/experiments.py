@@ -241,9 +241,15 @@ class AgreementSweep:
         r"""How many seeds reached ``threshold`` at each distance: ints ``(D,)``."""
         return (self.accuracy[model] >= threshold).sum(axis=0)
 
+    def table(self, models: Sequence[str]) -> str:
+        r""":meth:`learned` for each of ``models`` at every distance, as text: one row a model."""
+        header = f"seeds that learned (of {len(self.seeds)}) at distance"
+        rows = [f"{header} " + "".join(f"{d:4d}" for d in self.distances)]
+        rows += [f"{m:<38} " + "".join(f"{n:4d}" for n in self.learned(m)) for m in models]
+        return "\n".join(rows)
+
 
 def _sweep_run(model: str, distance: int, seed: int) -> float:
-    torch.set_num_threads(1)  # one thread per process: the runs repeat exactly
     kind, keep_bias, clip_norm = SWEEP_MODELS[model]
     return agreement_accuracy(kind, distance, keep_bias=keep_bias, clip_norm=clip_norm, seed=seed)
 
@@ -268,10 +274,18 @@ def agreement_sweep(
     processes = require_int("processes", processes, 1)
     jobs = [(m, d, s) for m in models for s in seeds for d in distances]
     if processes == 1:
-        results = [_sweep_run(*job) for job in jobs]
+        threads = torch.get_num_threads()
+        torch.set_num_threads(1)  # single-threaded like the workers, then as the caller had it
+        try:
+            results = [_sweep_run(*job) for job in jobs]
+        finally:
+            torch.set_num_threads(threads)
     else:
         spawn = multiprocessing.get_context("spawn")  # a fresh interpreter: no inherited threads
-        with ProcessPoolExecutor(processes, mp_context=spawn) as pool:
+        # one thread per worker process: the runs repeat exactly and do not fight for the cores
+        with ProcessPoolExecutor(
+            processes, mp_context=spawn, initializer=torch.set_num_threads, initargs=(1,)
+        ) as pool:
             results = list(pool.map(_sweep_run, *zip(*jobs, strict=True)))
     shape = (len(seeds), len(distances))
     per_model = len(seeds) * len(distances)

@@ -198,3 +198,13 @@ def test_the_shipped_sweep_is_what_the_code_gives(model, distance, seed):
 def test_sweep_rejects_an_unknown_model():
     with pytest.raises(ValueError, match="models must be labels of SWEEP_MODELS"):
         agreement_sweep(["transformer"], [5], [0])
+
+
+def test_the_sweep_table_counts_learned_seeds_per_distance():
+    sweep = load_agreement_sweep()
+    header, rnn, gru = sweep.table(["vanilla RNN", "GRU"]).splitlines()
+    assert header.split()[-len(SWEEP_DISTANCES) :] == [str(d) for d in SWEEP_DISTANCES]
+    assert rnn.startswith("vanilla RNN") and [int(n) for n in rnn.split()[-7:]] == list(
+        sweep.learned("vanilla RNN")
+    )
+    assert gru.split()[-7:] == ["5"] * 7

@@ -15,6 +15,6 @@ direction. From the top down:
   ``.npz``, never pickle
 - :mod:`~rnncourse.grading.preview`   — ``rnncourse check``: the visible tests and the points, for
   a student before handing in
-- :mod:`~rnncourse.grading.course`    — the list of notebooks, the nbgrader course directory
-  bridge, ``rnncourse release``, nbgrader's own autograde
+- :mod:`~rnncourse.grading.course`    — the nbgrader course directory bridge, ``rnncourse release``,
+  nbgrader's own autograde
 """

@@ -2,7 +2,7 @@ r"""``rnncourse grade``: grade a whole class on Dask, then write grades, feedbac
 
 Submissions are ``SUBMISSIONS/<student>/<notebook>.ipynb`` (or a zip with that layout, as an LMS
 download). Every (student, course notebook) pair is one task, missing notebooks included; each
-task runs :func:`rnncourse.notebook.grader.grade_notebook` on a Dask worker, which starts a sandboxed
+task runs :func:`rnncourse.grading.grader.grade_notebook` on a Dask worker, which starts a sandboxed
 process for the student's code. Only this driver writes: ``grades.csv``, one HTML feedback page
 per student (visible tests and the checks' messages, never hidden tests), and an nbgrader
 course directory whose gradebook formgrader and ``nbgrader export`` read.

@@ -147,8 +147,12 @@ def run(cells: list[dict[str, str]], cases: dict[str, list[Case]], limits: Limit
             finished, failed = _run_once(job, out, limits, deadline)
             for record in _progress(out / "progress.jsonl"):
                 done_name = record.get("collected")
-                if isinstance(done_name, str) and done_name in cases:
-                    got = None if done_name in result.collected else _collected(out, done_name)
+                if (
+                    isinstance(done_name, str)
+                    and done_name in cases
+                    and done_name not in result.collected
+                ):
+                    got = _collected(out, done_name)
                     if got is not None:
                         result.collected[done_name] = got
             (out / "progress.jsonl").unlink(missing_ok=True)
