@@ -22,16 +22,16 @@ import functools
 import inspect
 import sys
 from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass, field
 from types import CodeType, FrameType
-from typing import Any, Literal
+from typing import Any
 
 import numpy as np
 import torch
 
-Returns = Literal["array", "tuple", "dict"]
-Data = Any  # a graded output: a NumPy array, or plain Python data (numbers, strings, lists, dicts)
+from rnncourse.checks import collect
+from rnncourse.checks.collect import Data, Returns, Signature, inexact, kind, same
 
 
 @dataclass(frozen=True)
@@ -76,6 +76,9 @@ class Exercise:
         allowed: reference functions the student may call (helpers the notebook provides).
         backward_in_time: the function runs from t = T_x down to 1 (backpropagation through
             time), so a wrong sequence output is reported at its *last* wrong step.
+        number_as_array: the answer is one real number, compared with ``rtol``/``atol`` like an
+            array (two correct computations may differ in the last bit); a complex one keeps its
+            dtype, so a check can name the mistake that made it.
         forbid_modules: more modules whose functions (and classes' methods) the answer must not
             call, e.g. ``("rnncourse.data",)`` where the exercise rebuilds what that module does.
     """
@@ -93,6 +96,7 @@ class Exercise:
     allowed: tuple[str, ...] = ("sigmoid",)
     forbid_modules: tuple[str, ...] = ()
     backward_in_time: bool = False  # report a sequence's last wrong step: where backprop starts
+    number_as_array: bool = False  # a returned number is graded like a 0-d array (rtol, atol)
     rtol: float = 1e-6
     atol: float = 1e-8
 
@@ -112,67 +116,36 @@ class Exercise:
 
     # --- 2. running the student's function ---------------------------------------------------
 
+    @property
+    def signature(self) -> Signature:
+        """What the function takes and returns: what a grader sends into the jail with the inputs."""
+        return Signature(
+            name=self.name,
+            params=tuple(inspect.signature(self.reference).parameters),
+            returns=self.returns,
+            outputs=self.outputs,
+            graded=self.graded_outputs,
+            hint=self.hint,
+            number_as_array=self.number_as_array,
+        )
+
     def pick(self, result: Any) -> list[Data]:
         """The graded outputs of a return value, as arrays or plain data; ``AssertionError`` if malformed."""
-        want = self._describe_returns()
-        if self.returns == "array":
-            values = [result]
-        elif self.returns == "tuple":
-            if not isinstance(result, tuple | list) or len(result) != len(self.outputs):
-                raise AssertionError(f"{self.name} should return {want}, got {_kind(result)}")
-            values = [result[self.outputs.index(k)] for k in self.graded_outputs]
-        else:
-            if not isinstance(result, dict):
-                raise AssertionError(f"{self.name} should return {want}, got {_kind(result)}")
-            missing = [k for k in self.graded_outputs if k not in result]
-            if missing:
-                raise AssertionError(f"{self.name}'s result is missing {missing}; expected {want}")
-            values = [result[k] for k in self.graded_outputs]
-        return [_as_data(self.name, k, v) for k, v in zip(self.graded_outputs, values, strict=True)]
+        return collect.pick(self.signature, result)
 
     def collect(self, fn: Callable[..., Any], case: Case) -> list[Data]:
         """Run ``fn`` twice on copies of ``case``; return its graded outputs.
 
         Raises ``AssertionError`` when ``fn`` raises, modifies an input, calls a reference
-        implementation, returns the wrong structure, or gives different answers to the same input.
+        implementation, returns the wrong structure, or gives different answers to the same input
+        (:func:`rnncourse.checks.collect.collect`, guarded against calls to a reference).
         """
         __tracebackhide__ = True  # IPython shows the student's frames, not the framework's
-        first = self._call(fn, case)
-        second = self._call(fn, case)
-        for k, a, b in zip(self.graded_outputs, first, second, strict=True):
-            if not _same(a, b, rtol=0.0, atol=0.0):
-                raise AssertionError(
-                    f"{self.name} returned a different {k} when called twice with the same inputs "
-                    f"({case.label}): does it use randomness, or a variable from outside the function?"
-                )
-        return first
 
-    def _call(self, fn: Callable[..., Any], case: Case) -> list[Data]:
-        __tracebackhide__ = True  # IPython shows the student's frames, not the framework's
-        args = copy.deepcopy(case.args)
-        try:
-            with _forbid_references(self.name, self.allowed, self.forbid_modules):
-                result = fn(*args)
-        except (AssertionError, _ReferenceCalledError):
-            raise
-        except NotImplementedError as e:
-            raise AssertionError(
-                f"{self.name} is not implemented yet (it raised NotImplementedError)"
-            ) from e
-        except Exception as e:
-            hint = f"\nHint: {self.hint}" if self.hint else ""
-            raise AssertionError(
-                f"{self.name} raised {type(e).__name__}: {e} (inputs: {case.label}){hint}"
-            ) from e
-        names = list(inspect.signature(self.reference).parameters)
-        for name, before, after in zip(names, case.args, args, strict=False):
-            where = _first_change(before, after, name)
-            if where:
-                raise AssertionError(
-                    f"{self.name} modified its input {where} in place. Compute new arrays instead "
-                    "(x = x * y, not x *= y), and copy before writing into an array you were given."
-                )
-        return self.pick(result)
+        def guard() -> AbstractContextManager[None]:
+            return _forbid_references(self.name, self.allowed, self.forbid_modules)
+
+        return collect.collect(self.signature, fn, case.args, case.label, guard)
 
     # --- 3. judging ---------------------------------------------------------------------------
 
@@ -186,14 +159,14 @@ class Exercise:
                     self._diagnose(case, got, _plain_difference(k, e, g))
                 continue
             if not isinstance(g, np.ndarray):
-                raise AssertionError(f"{self.name}: {k} should be a NumPy array, got {_kind(g)}")
+                raise AssertionError(f"{self.name}: {k} should be a NumPy array, got {kind(g)}")
             if g.shape != e.shape:
                 self._diagnose(case, got, f"{k} has shape {g.shape}, expected {e.shape}")
             if g.dtype != e.dtype:
                 self._diagnose(case, got, f"{k} has dtype {g.dtype}, expected {e.dtype}")
-            if _inexact(g) and not np.isfinite(g).all() and np.isfinite(e).all():
+            if inexact(g) and not np.isfinite(g).all() and np.isfinite(e).all():
                 self._diagnose(case, got, f"{k} contains NaN or inf")
-            if not _same(g, e, self.rtol, self.atol):
+            if not same(g, e, self.rtol, self.atol):
                 self._diagnose(case, got, self._first_difference(k, e, g))
 
     def _diagnose(self, case: Case, got: list[Data], what: str) -> None:
@@ -204,14 +177,14 @@ class Exercise:
                     theirs = self.pick(mistake.fn(*copy.deepcopy(case.args)))
             except Exception:  # a mistake that cannot run on these inputs cannot be the one
                 continue
-            if all(_same(g, m, self.rtol, self.atol) for g, m in zip(got, theirs, strict=True)):
+            if all(same(g, m, self.rtol, self.atol) for g, m in zip(got, theirs, strict=True)):
                 raise AssertionError(
                     f"{self.name}: {what} (inputs: {case.label}).\nLooks like you {mistake.message}"
                 )
         raise AssertionError(f"{self.name}: {what} (inputs: {case.label}).")
 
     def _first_difference(self, k: str, e: np.ndarray, g: np.ndarray) -> str:
-        bad = ~np.isclose(g, e, rtol=self.rtol, atol=self.atol) if _inexact(e) else g != e
+        bad = ~np.isclose(g, e, rtol=self.rtol, atol=self.atol) if inexact(e) else g != e
         wrong = np.argwhere(bad)  # indices in C order: by time step when time is the axis after m
         if k in self.time_axis and self.backward_in_time:
             axis = self.time_axis[k]
@@ -235,7 +208,7 @@ class Exercise:
         """Check ``fn`` on fresh inputs; ``AssertionError`` naming the mistake on any wrong answer."""
         __tracebackhide__ = True  # IPython shows the student's frames, not the framework's
         if not callable(fn):
-            raise AssertionError(f"expected the function {self.name}, got {_kind(fn)}")
+            raise AssertionError(f"expected the function {self.name}, got {kind(fn)}")
         cases = self.cases(seed)
         for case in cases:
             self.judge(case, self.collect(fn, case))
@@ -253,45 +226,6 @@ class Exercise:
 # --- helpers ----------------------------------------------------------------------------------
 
 
-def _kind(x: Any) -> str:
-    if isinstance(x, tuple | list):
-        return f"a {type(x).__name__} of length {len(x)}"
-    return type(x).__name__
-
-
-def _as_data(name: str, key: str, value: Any) -> Data:
-    """A returned value as data a grader can compare: a NumPy array, or plain Python values."""
-    if isinstance(value, torch.Tensor):
-        return value.detach().cpu().numpy()
-    if isinstance(value, np.ndarray):
-        if not (np.issubdtype(value.dtype, np.number) or value.dtype == np.bool_):
-            raise AssertionError(f"{name}: {key} should hold numbers, got dtype {value.dtype}")
-        return value
-    try:
-        return _plain(value)
-    except TypeError:
-        raise AssertionError(
-            f"{name}: {key} should be an array, a number, a string or a list of those, got {_kind(value)}"
-        ) from None
-
-
-def _plain(v: Any) -> Any:
-    """``v`` as plain Python data (tuples become lists); ``TypeError`` for anything else."""
-    if v is None or isinstance(v, bool | int | float | str):
-        return v
-    if isinstance(v, np.generic):
-        return v.item()
-    if isinstance(v, list | tuple):
-        return [_plain(x) for x in v]
-    if isinstance(v, dict):
-        return {_plain(k): _plain(x) for k, x in v.items()}
-    raise TypeError(type(v).__name__)
-
-
-def _inexact(a: np.ndarray) -> bool:
-    return bool(np.issubdtype(a.dtype, np.inexact))
-
-
 def _plain_difference(k: str, e: Any, g: Any) -> str:
     if isinstance(e, list) and isinstance(g, list):
         if len(g) != len(e):
@@ -299,37 +233,6 @@ def _plain_difference(k: str, e: Any, g: Any) -> str:
         i = next(i for i, (x, y) in enumerate(zip(e, g, strict=True)) if x != y)
         return f"{k} is wrong: first difference at position {i}, expected {e[i]!r}, got {g[i]!r}"
     return f"{k} is wrong: expected {e!r}, got {g!r}"
-
-
-def _same(a: Data, b: Data, rtol: float, atol: float) -> bool:
-    if isinstance(a, np.ndarray) and isinstance(b, np.ndarray):
-        if a.shape != b.shape or a.dtype != b.dtype:
-            return False
-        if _inexact(a) or _inexact(b):
-            return bool(np.allclose(a, b, rtol=rtol, atol=atol, equal_nan=True))
-        return bool(np.array_equal(a, b))
-    return not isinstance(a, np.ndarray) and not isinstance(b, np.ndarray) and a == b
-
-
-def _first_change(before: Any, after: Any, name: str) -> str:
-    """The name of the first array inside ``after`` that differs from ``before`` ('' if none)."""
-    if isinstance(before, np.ndarray):
-        same = isinstance(after, np.ndarray) and np.array_equal(before, after, equal_nan=True)
-        return "" if same else name
-    if isinstance(before, dict):
-        for k, v in before.items():
-            where = _first_change(
-                v, after.get(k) if isinstance(after, dict) else None, f"{name}[{k!r}]"
-            )
-            if where:
-                return where
-    if isinstance(before, list | tuple):
-        for i, v in enumerate(before):
-            other = after[i] if isinstance(after, list | tuple) and i < len(after) else None
-            where = _first_change(v, other, f"{name}[{i}]")
-            if where:
-                return where
-    return ""
 
 
 # --- the guard against calling a reference --------------------------------------------------

@@ -11,7 +11,6 @@ check can recognise it in a student's output and tests can prove the check catch
 
 from __future__ import annotations
 
-import numbers
 from functools import partial
 from typing import Any
 
@@ -19,7 +18,7 @@ import numpy as np
 
 from rnncourse import reference as R
 from rnncourse.checks import inputs
-from rnncourse.checks.framework import Case, Data, Exercise, catalogue
+from rnncourse.checks.framework import Case, Exercise, catalogue
 
 NB = "03_vanishing_gradients"
 
@@ -129,21 +128,6 @@ GRADIENT_NORMS_THROUGH_TIME = Exercise(
 # --- spectral_radius ------------------------------------------------------------------------------
 
 
-class _NumberExercise(Exercise):
-    r"""An exercise whose answer is one real number, graded with ``rtol``/``atol`` like an array.
-
-    :class:`Exercise` compares plain numbers exactly, but two correct computations of a spectral
-    radius (``np.abs`` of the eigenvalues, or :math:`\sqrt{\operatorname{Re}^2 +
-    \operatorname{Im}^2}`) differ in the last bit. So a returned number becomes a 0-d array; a
-    complex one keeps its complex dtype, so that the check can name the mistake that made it.
-    """
-
-    def pick(self, result: Any) -> list[Data]:
-        if isinstance(result, numbers.Number) and not isinstance(result, bool):
-            result = np.asarray(result)  # () float64, or complex128 for a complex answer
-        return super().pick(result)
-
-
 def _radius(W: np.ndarray, bug: str) -> Any:
     if bug == "largest_singular_value":
         return float(np.linalg.norm(W, 2))
@@ -188,13 +172,14 @@ _RHO = (
     "ρ(W) = max_i |λ_i|, the largest modulus of an eigenvalue: np.abs(np.linalg.eigvals(W)).max()"
 )
 
-SPECTRAL_RADIUS = _NumberExercise(
+SPECTRAL_RADIUS = Exercise(
     name="spectral_radius",
     notebook=NB,
     reference=partial(_radius, bug=""),
     make_cases=_radius_cases,
     returns="array",
     outputs=("the spectral radius",),
+    number_as_array=True,  # two correct radii (np.abs, or sqrt(re² + im²)) differ in the last bit
     hint="np.linalg.eigvals(W) gives the n eigenvalues, complex in general; np.abs takes moduli.",
     mistakes=catalogue(
         _radius,

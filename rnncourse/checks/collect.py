@@ -1,0 +1,226 @@
+r"""Call a student's function and take what it returns as plain data: the only step of a check
+that runs where the student's code runs.
+
+A grader runs this module inside the jail that executes a submission (it holds no reference,
+no catalogue of mistakes and no inputs generator, and imports nothing from ``rnncourse``); a
+notebook's test cell runs it in the kernel through :meth:`rnncourse.checks.Exercise.collect`.
+Both get the same outputs and the same messages, so both graders agree.
+
+For one set of inputs, :func:`collect` calls the function twice on fresh deep copies, and raises
+``AssertionError`` when it raises, modifies an input in place, returns the wrong structure, or
+answers the same inputs differently. The graded outputs come back as NumPy arrays (a tensor is
+detached and moved to the CPU) or plain Python values.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import copy
+import numbers
+from collections.abc import Callable
+from contextlib import AbstractContextManager
+from dataclasses import dataclass
+from typing import Any, Literal
+
+import numpy as np
+
+Returns = Literal["array", "tuple", "dict"]
+Data = Any  # a graded output: a NumPy array, or plain Python data (numbers, strings, lists, dicts)
+
+
+@dataclass(frozen=True)
+class Signature:
+    """What a graded function takes and returns: all :func:`collect` needs to know about it.
+
+    Plain data, so a grader can send it into the jail with the inputs.
+    """
+
+    name: str  # the function's name in the notebook
+    params: tuple[str, ...]  # its parameters, to name an input it modified
+    returns: Returns  # one value, a tuple, or a dict
+    outputs: tuple[str, ...]  # tuple positions or dict keys, by name
+    graded: tuple[str, ...]  # which of outputs are compared
+    hint: str = ""  # shown when the function raises
+    number_as_array: bool = False  # a returned real or complex number becomes a 0-d array
+
+    def describe(self) -> str:
+        """What the function should return, in words."""
+        if self.returns == "array":
+            return "one NumPy array" if not self.number_as_array else "one number"
+        if self.returns == "tuple":
+            return "a tuple (" + ", ".join(self.outputs) + ")"
+        return "a dict with keys " + ", ".join(repr(k) for k in self.outputs)
+
+
+def collect(
+    sig: Signature,
+    fn: Callable[..., Any],
+    args: tuple[Any, ...],
+    label: str,
+    guard: Callable[[], AbstractContextManager[object]] = contextlib.nullcontext,
+) -> list[Data]:
+    """Run ``fn`` twice on copies of ``args``; its graded outputs, or ``AssertionError`` saying why not.
+
+    ``guard`` wraps each call (a notebook's check passes one that refuses calls to a reference);
+    ``label`` names the inputs in messages, e.g. ``"m=1, n_x=3, n_a=5"``.
+    """
+    __tracebackhide__ = True  # IPython shows the student's frames, not the framework's
+    first = _call(sig, fn, args, label, guard)
+    second = _call(sig, fn, args, label, guard)
+    for k, a, b in zip(sig.graded, first, second, strict=True):
+        if not same(a, b, rtol=0.0, atol=0.0):
+            raise AssertionError(
+                f"{sig.name} returned a different {k} when called twice with the same inputs "
+                f"({label}): does it use randomness, or a variable from outside the function?"
+            )
+    return first
+
+
+def _call(
+    sig: Signature,
+    fn: Callable[..., Any],
+    args: tuple[Any, ...],
+    label: str,
+    guard: Callable[[], AbstractContextManager[object]],
+) -> list[Data]:
+    __tracebackhide__ = True  # IPython shows the student's frames, not the framework's
+    mine = copy.deepcopy(args)
+    try:
+        with guard():
+            result = fn(*mine)
+    except AssertionError:
+        raise
+    except NotImplementedError as e:
+        raise AssertionError(
+            f"{sig.name} is not implemented yet (it raised NotImplementedError)"
+        ) from e
+    except Exception as e:
+        hint = f"\nHint: {sig.hint}" if sig.hint else ""
+        raise AssertionError(
+            f"{sig.name} raised {type(e).__name__}: {_short(e)} (inputs: {label}){hint}"
+        ) from e
+    for name, before, after in zip(sig.params, args, mine, strict=False):
+        where = first_change(before, after, name)
+        if where:
+            raise AssertionError(
+                f"{sig.name} modified its input {where} in place. Compute new arrays instead "
+                "(x = x * y, not x *= y), and copy before writing into an array you were given."
+            )
+    return pick(sig, result)
+
+
+def pick(sig: Signature, result: Any) -> list[Data]:
+    """The graded outputs of a return value, as arrays or plain data; ``AssertionError`` if malformed."""
+    want = sig.describe()
+    if sig.returns == "array":
+        if (
+            sig.number_as_array
+            and isinstance(result, numbers.Number)
+            and not isinstance(result, bool)
+        ):
+            result = np.asarray(result)  # () float64, or complex128 for a complex answer
+        values = [result]
+    elif sig.returns == "tuple":
+        if not isinstance(result, tuple | list) or len(result) != len(sig.outputs):
+            raise AssertionError(f"{sig.name} returned {kind(result)}, expected {want}")
+        values = [result[sig.outputs.index(k)] for k in sig.graded]
+    else:
+        if not isinstance(result, dict):
+            raise AssertionError(f"{sig.name} returned {kind(result)}, expected {want}")
+        missing = [k for k in sig.graded if k not in result]
+        if missing:
+            raise AssertionError(f"{sig.name}'s result is missing {missing}; expected {want}")
+        values = [result[k] for k in sig.graded]
+    return [as_data(sig.name, k, v) for k, v in zip(sig.graded, values, strict=True)]
+
+
+def kind(x: Any) -> str:
+    """What ``x`` is, in words: ``"a tuple of length 2"``, ``"an ndarray of shape (3, 4)"``."""
+    if isinstance(x, tuple | list):
+        return f"a {type(x).__name__} of length {len(x)}"
+    if isinstance(x, np.ndarray):
+        return f"an ndarray of shape {x.shape}"
+    if x is None:
+        return "None"
+    name = type(x).__name__
+    return f"an {name}" if name[:1].lower() in "aeiou" else f"a {name}"
+
+
+def as_data(name: str, key: str, value: Any) -> Data:
+    """A returned value as data a grader can compare: a NumPy array, or plain Python values."""
+    if type(value).__module__.startswith("torch") and hasattr(value, "detach"):
+        value = value.detach().cpu().numpy()  # a tensor, on any device
+        if not isinstance(value, np.ndarray):
+            raise AssertionError(f"{name}: {key} should be an array, got {kind(value)}")
+    if isinstance(value, np.ndarray):
+        if not (np.issubdtype(value.dtype, np.number) or value.dtype == np.bool_):
+            raise AssertionError(f"{name}: {key} should hold numbers, got dtype {value.dtype}")
+        return value
+    try:
+        return plain(value)
+    except TypeError:
+        raise AssertionError(
+            f"{name}: {key} should be an array, a number, a string or a list of those, got {kind(value)}"
+        ) from None
+
+
+def plain(v: Any) -> Any:
+    """``v`` as plain Python data (tuples become lists, arrays inside stay arrays); ``TypeError`` else."""
+    if v is None or isinstance(v, bool | int | float | str):
+        return v
+    if isinstance(v, np.generic):
+        return v.item()
+    if isinstance(v, np.ndarray) and (np.issubdtype(v.dtype, np.number) or v.dtype == np.bool_):
+        return v
+    if isinstance(v, list | tuple):
+        return [plain(x) for x in v]
+    if isinstance(v, dict):
+        return {plain(k): plain(x) for k, x in v.items()}
+    raise TypeError(type(v).__name__)
+
+
+def inexact(a: np.ndarray) -> bool:
+    return bool(np.issubdtype(a.dtype, np.inexact))
+
+
+def same(a: Data, b: Data, rtol: float, atol: float) -> bool:
+    """Whether two graded outputs agree: arrays to ``rtol``/``atol`` (NaN equals NaN), else exactly."""
+    if isinstance(a, np.ndarray) and isinstance(b, np.ndarray):
+        if a.shape != b.shape or a.dtype != b.dtype:
+            return False
+        if inexact(a) or inexact(b):
+            return bool(np.allclose(a, b, rtol=rtol, atol=atol, equal_nan=True))
+        return bool(np.array_equal(a, b))
+    if isinstance(a, list) and isinstance(b, list):
+        return len(a) == len(b) and all(same(x, y, rtol, atol) for x, y in zip(a, b, strict=True))
+    if isinstance(a, dict) and isinstance(b, dict):
+        return a.keys() == b.keys() and all(same(a[k], b[k], rtol, atol) for k in a)
+    if isinstance(a, np.ndarray) or isinstance(b, np.ndarray):
+        return False
+    return bool(a == b)
+
+
+def first_change(before: Any, after: Any, name: str) -> str:
+    """The name of the first array inside ``after`` that differs from ``before`` ('' if none)."""
+    if isinstance(before, np.ndarray):
+        same_ = isinstance(after, np.ndarray) and np.array_equal(before, after, equal_nan=True)
+        return "" if same_ else name
+    if isinstance(before, dict):
+        for k, v in before.items():
+            where = first_change(
+                v, after.get(k) if isinstance(after, dict) else None, f"{name}[{k!r}]"
+            )
+            if where:
+                return where
+    if isinstance(before, list | tuple):
+        for i, v in enumerate(before):
+            other = after[i] if isinstance(after, list | tuple) and i < len(after) else None
+            where = first_change(v, other, f"{name}[{i}]")
+            if where:
+                return where
+    return ""
+
+
+def _short(e: BaseException, limit: int = 500) -> str:
+    text = str(e)
+    return text if len(text) <= limit else text[:limit] + " …"
