@@ -223,7 +223,7 @@ def test_not_implemented_wrong_structure_dtype_nan_and_randomness_get_clear_mess
                 k: v for k, v in R.rnn_cell_backward(da, cache).items() if k != "db_a"
             },
         )
-    with pytest.raises(AssertionError, match="expected the function rnn_forward, got NoneType"):
+    with pytest.raises(AssertionError, match="expected the function rnn_forward, got None"):
         check("rnn_forward", None)
     with pytest.raises(KeyError, match="no exercise named 'rnn_cel_forward'"):
         check("rnn_cel_forward", correct_cell)
