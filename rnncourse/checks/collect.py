@@ -17,9 +17,11 @@ from __future__ import annotations
 import contextlib
 import copy
 import numbers
-from collections.abc import Callable
+import sys
+from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
+from types import CodeType, FrameType
 from typing import Any, Literal
 
 import numpy as np
@@ -219,6 +221,57 @@ def first_change(before: Any, after: Any, name: str) -> str:
             if where:
                 return where
     return ""
+
+
+# torch's compiled recurrent kernels, reached through torch.nn's RNN/GRU/LSTM (and cells)
+TORCH_KERNELS = frozenset(
+    {
+        "rnn_tanh",
+        "rnn_relu",
+        "lstm",
+        "gru",
+        "rnn_tanh_cell",
+        "rnn_relu_cell",
+        "lstm_cell",
+        "gru_cell",
+    }
+)
+
+
+def torch_layers() -> dict[CodeType, str]:
+    """The ``forward`` code of torch.nn's recurrent modules, named; empty if torch is not imported."""
+    rnn = sys.modules.get("torch.nn.modules.rnn")
+    found: dict[CodeType, str] = {}
+    for cls_name, cls in vars(rnn).items() if rnn is not None else ():
+        forward = getattr(cls, "__dict__", {}).get("forward")
+        if isinstance(cls, type) and callable(forward) and hasattr(forward, "__code__"):
+            found[forward.__code__] = f"torch.nn.modules.rnn.{cls_name}"
+    return found
+
+
+@contextlib.contextmanager
+def refuse_calls(name: str, forbidden: dict[CodeType, str]) -> Iterator[None]:
+    """Fail (``AssertionError``) if the code run inside calls any of ``forbidden`` or torch's
+    recurrent kernels: the exercise asks for the computation, not a library's."""
+    called: list[str] = []
+
+    def profile(frame: FrameType, event: str, arg: Any) -> None:
+        if event == "call" and frame.f_code in forbidden:
+            called.append(forbidden[frame.f_code])
+        elif event == "c_call" and getattr(arg, "__name__", "") in TORCH_KERNELS:
+            called.append(f"torch's {arg.__name__} kernel")
+
+    previous = sys.getprofile()
+    sys.setprofile(profile)
+    try:
+        yield
+    finally:
+        sys.setprofile(previous)
+    if called:
+        raise AssertionError(
+            f"{name} calls {called[0]}: the exercise asks you to write the computation yourself "
+            "(NumPy operations and your own functions from this notebook)."
+        )
 
 
 def _short(e: BaseException, limit: int = 500) -> str:

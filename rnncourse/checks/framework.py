@@ -20,11 +20,10 @@ from __future__ import annotations
 import copy
 import functools
 import inspect
-import sys
-from collections.abc import Callable, Iterator, Sequence
-from contextlib import AbstractContextManager, contextmanager
+from collections.abc import Callable, Sequence
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
-from types import CodeType, FrameType
+from types import CodeType
 from typing import Any
 
 import numpy as np
@@ -237,24 +236,6 @@ def _plain_difference(k: str, e: Any, g: Any) -> str:
 
 # --- the guard against calling a reference --------------------------------------------------
 
-# torch's compiled recurrent kernels, reached through torch.nn's RNN/GRU/LSTM (and cells)
-_TORCH_KERNELS = frozenset(
-    {
-        "rnn_tanh",
-        "rnn_relu",
-        "lstm",
-        "gru",
-        "rnn_tanh_cell",
-        "rnn_relu_cell",
-        "lstm_cell",
-        "gru_cell",
-    }
-)
-
-
-class _ReferenceCalledError(AssertionError):
-    """An answer called a reference (seen by the guard while it ran): it earns nothing for this case."""
-
 
 def _module_code(module: Any, skip: tuple[str, ...] = ()) -> dict[CodeType, str]:
     """Code objects of a module's own functions and of its classes' methods, named.
@@ -292,7 +273,8 @@ def _forbidden_code(allowed: tuple[str, ...], modules: tuple[str, ...]) -> dict[
     from rnncourse.checks import EXERCISES
 
     found = _module_code(ref, skip=allowed)
-    for module in (ours, torch.nn.modules.rnn):
+    found.update(collect.torch_layers())
+    for module in (ours,):
         for cls_name, cls in vars(module).items():
             if inspect.isclass(cls) and issubclass(cls, torch.nn.Module):
                 fwd = cls.__dict__.get("forward")
@@ -307,28 +289,8 @@ def _forbidden_code(allowed: tuple[str, ...], modules: tuple[str, ...]) -> dict[
     return found
 
 
-@contextmanager
 def _forbid_references(
     exercise: str, allowed: tuple[str, ...], modules: tuple[str, ...] = ()
-) -> Iterator[None]:
+) -> AbstractContextManager[None]:
     """Fail if code run inside calls a reference implementation or torch.nn's recurrent layers."""
-    forbidden = _forbidden_code(allowed, modules)
-    called: list[str] = []
-
-    def profile(frame: FrameType, event: str, arg: Any) -> None:
-        if event == "call" and frame.f_code in forbidden:
-            called.append(forbidden[frame.f_code])
-        elif event == "c_call" and getattr(arg, "__name__", "") in _TORCH_KERNELS:
-            called.append(f"torch's {arg.__name__} kernel")
-
-    previous = sys.getprofile()
-    sys.setprofile(profile)
-    try:
-        yield
-    finally:
-        sys.setprofile(previous)
-    if called:
-        raise _ReferenceCalledError(
-            f"{exercise} calls {called[0]}: the exercise asks you to write the computation yourself "
-            "(NumPy operations and your own functions from this notebook)."
-        )
+    return collect.refuse_calls(exercise, _forbidden_code(allowed, modules))
