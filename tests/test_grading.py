@@ -1,14 +1,15 @@
 """Grading one notebook: hostile submissions earn nothing they did not earn honestly.
 
-Each submission below is graded for real: its code runs in the sandbox, its outputs come back as
-plain data and are judged here. The mini course notebook has two exercises from the registry,
+Each submission below is graded for real: its code runs in the jail, its outputs come back as
+plain data and are judged here. Many attacks are written as *conditional answers*: the answer is
+right only if the attack worked (it could read the solutions, reach the network, see another
+process…), so a score of zero proves the attack failed. The mini course notebook has two exercises from the registry,
 ``softmax`` (2 points) and ``rnn_cell_forward`` (3 points), and one written answer (1 point).
 """
 
 from __future__ import annotations
 
 import os
-import shutil
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -16,7 +17,7 @@ import nbformat
 import pytest
 
 import rnncourse
-from rnncourse.grading import confine, grader, sandbox
+from rnncourse.grading import grader, sandbox
 
 SOLUTION = {
     "softmax": "e = np.exp(z - z.max(axis=-1, keepdims=True))\nreturn e / e.sum(axis=-1, keepdims=True)",
@@ -164,12 +165,6 @@ for target in [{str(PACKAGE / "checks" / "framework.py")!r}, {str(PACKAGE / "ESC
     except OSError:
         pass
 """
-READ_HIDDEN = """
-import pathlib, sys
-job = pathlib.Path(sys.argv[-1])
-texts = [p.read_bytes() for p in job.iterdir() if p.is_file()]
-assert not any(b"HIDDEN" in t or b"seed=7" in t for t in texts), "hidden tests reachable"
-"""
 FORGE = """
 import json, pathlib
 out = pathlib.Path.cwd().parent
@@ -228,15 +223,10 @@ SUBMISSIONS = {
         {"test_softmax": 2, "test_rnn_cell_forward": 3},
         "ok",
     ),
-    "reads_hidden_tests": (
-        after(notebook(), "setup", READ_HIDDEN),
-        {"test_softmax": 2, "test_rnn_cell_forward": 3},
-        "ok",
-    ),
     "forges_results": (
         after(notebook(rnn=WRONG["rnn_cell_forward"]), "demo", FORGE + "import os\nos._exit(0)"),
         {"test_softmax": 2, "test_rnn_cell_forward": 0},
-        "skipped",
+        "ok",  # it cannot write where results were once kept: the cell fails before its exit
     ),
     "endless_loop_swallowing_interrupts": (
         after(
@@ -275,7 +265,7 @@ SUBMISSIONS = {
     "calls_the_reference": (
         notebook(softmax="from rnncourse.reference import softmax as s\nreturn s(z)"),
         {"test_softmax": 0, "test_rnn_cell_forward": 0},
-        "ok",
+        "review: imports rnncourse.reference",
     ),
     "calls_torch_rnncell": (
         notebook(
@@ -298,17 +288,6 @@ SUBMISSIONS = {
             "    try:\n        os.kill(pid, signal.SIGKILL)\n    except OSError:\n        pass",
         ),
         {"test_softmax": 2, "test_rnn_cell_forward": 3},
-        "ok" if confine.abi_version() >= 6 else "",  # without Landlock's signal scope it may kill
-    ),
-    "never_runs_as_root": (
-        notebook(
-            softmax="import os\nif os.geteuid() == 0:\n    raise RuntimeError('running as root')\n"
-            + SOLUTION["softmax"]
-        ),
-        # graded as root, the run becomes nobody where Landlock confines it (everywhere CI runs)
-        {"test_softmax": 2, "test_rnn_cell_forward": 3}
-        if os.geteuid() != 0 or confine.abi_version() > 0
-        else {"test_softmax": 0, "test_rnn_cell_forward": 0},
         "ok",
     ),
     "warnings_and_stderr_are_fine": (
@@ -322,21 +301,206 @@ SUBMISSIONS = {
 }
 
 
+ROOT = Path(__file__).resolve().parents[1]
+ESCAPED = Path("/tmp") / "rnncourse-test-symlinked.txt"
+TOKEN = (
+    "rnncourse-test-outliver-7f3a"  # in the command line of a process that tries to outlive its run
+)
+PROBES = """
+import glob, os, socket, sys
+
+
+def reads(path):
+    try:
+        with open(path, "rb") as f:
+            return len(f.read(1)) == 1
+    except OSError:
+        return False
+
+
+def udp_leaves():
+    try:
+        s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+        s.sendto(b"x", ("1.1.1.1", 53))
+        return True
+    except OSError:
+        return False
+
+
+def a_reference_source():
+    for d in sys.path:
+        for f in glob.glob(os.path.join(d, "rnncourse", "**", "*.py"), recursive=True):
+            try:
+                if "def rnn_cell_forward" in open(f).read():
+                    return True
+            except OSError:
+                pass
+    return False
+"""
+
+
+def if_attack(condition):
+    """A submission whose RNN cell is right only if ``condition`` holds in the run: 3 points mean the
+    attack worked."""
+    nb = notebook(
+        rnn=f"if not ({condition}):\n    return x_t, x_t, None\n" + SOLUTION["rnn_cell_forward"]
+    )
+    return after(nb, "setup", PROBES)
+
+
+def _frames(*payloads):
+    """Code that writes raw frames to the run's results pipe, as a hostile run would."""
+    return "import os\nfd = int(os.environ.get('RNNCOURSE_RESULTS_FD', '3'))\n" + "".join(
+        f"os.write(fd, {p})\n" for p in payloads
+    )
+
+
+def _duplicated_answer():
+    nb = notebook(softmax=WRONG["softmax"])
+    copy = _solution_cell("softmax", SOLUTION["softmax"])
+    copy.id = "sol-softmax-copy"
+    nb.cells.insert(3, copy)  # the copy, answered, comes last: nbgrader grades the last one
+    return nb
+
+
+FORGED = "from rnncourse.grading import plaindata\nimport numpy as np\n" + _frames(
+    "(lambda d: len(d).to_bytes(8, 'big') + d)(plaindata.dumps({'collected': 'rnn_cell_forward', "
+    "'outputs': [[np.zeros((1, 1))] * 2] * 50}))"
+)
+BOMB = (
+    "import io, json, zipfile\nimport numpy as np\nb = io.BytesIO(); np.save(b, np.zeros(10**7))\n"
+    "z = io.BytesIO()\nwith zipfile.ZipFile(z, 'w', zipfile.ZIP_DEFLATED) as f:\n    f.writestr('a0.npy', b.getvalue())\n"
+    "s = json.dumps({'collected': 'softmax', 'outputs': {'__array__': 'a0'}}).encode()\n"
+    "d = len(s).to_bytes(8, 'big') + s + z.getvalue()\ndeep = b'[' * 100000 + b']' * 100000\n"
+    "e = len(deep).to_bytes(8, 'big') + deep\n"
+    + _frames("len(d).to_bytes(8, 'big') + d", "len(e).to_bytes(8, 'big') + e")
+)
+
+SECOND = {
+    # what the run can see
+    "reads_the_solutions": (
+        if_attack(f"reads({str(ROOT / 'solutions' / '01_vanilla_rnn.ipynb')!r})"),
+        {"test_softmax": 2, "test_rnn_cell_forward": 0}, "ok",
+    ),
+    "finds_a_reference_source": (
+        if_attack("a_reference_source()"), {"test_softmax": 2, "test_rnn_cell_forward": 0}, "ok",
+    ),
+    "reads_root_only_files": (
+        if_attack("reads('/etc/shadow') or reads('/root/.bash_history') or os.path.exists('/etc/passwd')"),
+        {"test_softmax": 2, "test_rnn_cell_forward": 0}, "ok",
+    ),
+    "sees_other_processes": (
+        if_attack("len([p for p in os.listdir('/proc') if p.isdigit()]) > 3"),
+        {"test_softmax": 2, "test_rnn_cell_forward": 0}, "ok",
+    ),
+    "reaches_the_network": (
+        if_attack("udp_leaves()"), {"test_softmax": 2, "test_rnn_cell_forward": 0}, "ok",
+    ),
+    "is_root_or_has_capabilities": (
+        if_attack("os.getuid() == 0 or open('/proc/self/status').read().split('CapEff:')[1].split()[0] != '0000000000000000'"),
+        {"test_softmax": 2, "test_rnn_cell_forward": 0}, "ok",
+    ),
+    "sees_the_grader_course_or_home": (
+        if_attack(f"os.path.exists({str(ROOT)!r} + '/pyproject.toml') or os.path.exists('/home') or reads('/proc/1/environ')"),
+        {"test_softmax": 2, "test_rnn_cell_forward": 0}, "ok",
+    ),
+    # full marks without the work
+    "switches_the_guard_off_then_calls_the_reference": (
+        notebook(softmax="import sys, threading\nsys.setprofile(None); threading.setprofile(None)\n"
+                 "from rnncourse.reference import softmax as s\nreturn s(z)"),
+        {"test_softmax": 0, "test_rnn_cell_forward": 0}, "review",
+    ),
+    "calls_the_reference_from_a_thread": (
+        notebook(softmax="import threading\nfrom rnncourse import reference\nbox = []\n"
+                 "t = threading.Thread(target=lambda: box.append(reference.softmax(z)))\nt.start(); t.join()\n"
+                 "return box[0] if box else None"),
+        {"test_softmax": 0, "test_rnn_cell_forward": 0}, "review",
+    ),
+    "patches_the_runner": (
+        after(notebook(softmax=WRONG["softmax"]), "setup",
+              "import __main__, numpy as np\n__main__._collect = lambda *a: [[np.zeros((1, 1))]] * 100"),
+        {"test_softmax": 0, "test_rnn_cell_forward": 0}, "ok",
+    ),
+    "forges_result_messages": (
+        after(notebook(rnn=WRONG["rnn_cell_forward"]), "setup", FORGED),
+        {"test_softmax": 2, "test_rnn_cell_forward": 0}, "ok",
+    ),
+    "a_copied_answer_cell_answered_in_the_copy": (
+        _duplicated_answer(), {"test_softmax": 2, "test_rnn_cell_forward": 3}, "ok",
+    ),
+    # what the run can do to the grader
+    "compressed_and_deep_messages": (
+        after(notebook(), "setup", BOMB), {"test_softmax": 2, "test_rnn_cell_forward": 3}, "ok",
+    ),
+    "floods_the_results_pipe": (
+        after(notebook(), "demo", _frames("b'\\x00\\x00\\x00\\x00\\x01\\x00\\x00\\x00' + b'x' * (1 << 24)") * 3
+              + "for _ in range(20):\n    os.write(fd, b'y' * (1 << 24))"),
+        {"test_softmax": 2, "test_rnn_cell_forward": 3}, "sent more data than a grader accepts",
+    ),
+    "breaks_its_own_channel_and_waits": (
+        after(notebook(), "demo", _frames("(10**6).to_bytes(8, 'big')")),
+        {"test_softmax": 2, "test_rnn_cell_forward": 3}, "skipped",  # its run never says it finished: the cell is skipped in a re-run
+    ),
+    "symlinks_out_of_its_scratch_then_crashes": (
+        after(notebook(), "demo", f"import os\nfor link in ('/tmp/.ipython', '/tmp/out.txt', os.path.expanduser('~/.matplotlib/x')):\n"
+              f"    try:\n        os.symlink({str(ESCAPED)!r}, link)\n    except OSError:\n        pass\nos._exit(1)"),
+        {"test_softmax": 2, "test_rnn_cell_forward": 3}, "exited with code 1",
+    ),
+    "a_helper_that_outlives_the_run": (
+        after(notebook(), "demo", f"import subprocess, sys\nsubprocess.Popen([sys.executable, '-c', "
+              f"'import time; time.sleep(120)', {TOKEN!r}], start_new_session=True)"),
+        {"test_softmax": 2, "test_rnn_cell_forward": 3}, "ok",
+    ),
+    "fork_bomb": (
+        after(notebook(), "demo", "import os, time\nkids = 0\nwhile kids < 100000:\n    try:\n        pid = os.fork()\n"
+              "    except OSError:\n        break\n    if pid == 0:\n        time.sleep(60)\n        os._exit(0)\n    kids += 1\nprint('forked', kids)"),
+        {"test_softmax": 2, "test_rnn_cell_forward": 3}, "ok",
+    ),
+    "fills_the_disk": (
+        after(notebook(), "demo", "for i in range(10):\n    try:\n        open(f'/tmp/big{i}', 'wb').write(b'x' * 60_000_000)\n"
+              "    except OSError as e:\n        print('refused', i, e)\n        break"),
+        {"test_softmax": 2, "test_rnn_cell_forward": 3}, "ok",
+    ),
+    "returns_megabytes_of_text": (
+        notebook(rnn="return 'x' * 3_000_000, 'y' * 3_000_000, None"),
+        {"test_softmax": 2, "test_rnn_cell_forward": 0}, "ok",
+    ),
+    "answer_that_does_not_compile": (
+        notebook(softmax="e = np.exp(z\nreturn e e"),
+        {"test_softmax": 0, "test_rnn_cell_forward": 0}, "does not compile",
+    ),
+}  # fmt: skip
+SUBMISSIONS.update(SECOND)
+
+
+def _outlivers() -> list[str]:
+    found = []
+    for pid in filter(str.isdigit, os.listdir("/proc")):
+        try:
+            if TOKEN.encode() in Path(f"/proc/{pid}/cmdline").read_bytes():
+                found.append(pid)
+        except OSError:
+            pass
+    return found
+
+
 @pytest.fixture(scope="module")
 def grades():
     MARKER.unlink(missing_ok=True)
+    ESCAPED.unlink(missing_ok=True)
     before = {p: p.read_bytes() for p in PACKAGE.rglob("*.py")}
 
     def grade(item):
         name, (nb, _, _) = item
         return name, grader.grade_notebook(
-            name, "01_vanilla_rnn", nbformat.writes(nb).encode(), SOURCE, SEED, LIMITS
+            name, "01_vanilla_rnn", nbformat.writes(nb).encode(), SOURCE, LIMITS, seed=SEED
         )
 
     with ThreadPoolExecutor(max_workers=2) as pool:
         result = dict(pool.map(grade, SUBMISSIONS.items()))
     after_ = {p: p.read_bytes() for p in PACKAGE.rglob("*.py")}
     result["_package_unchanged"] = before == after_ and not (PACKAGE / "ESCAPED").exists()
+    result["_outlivers"] = _outlivers()
     return result
 
 
@@ -351,21 +515,31 @@ def test_hostile_submission_earns_only_what_it_earned(grades, name):
     assert status in grade.status, grade.status
 
 
-def test_reference_calls_are_named(grades):
+def test_reference_calls_fail_for_want_of_a_reference(grades):
     messages = {e.exercise: e.message for e in grades["calls_the_reference"].exercises}
-    assert "calls rnncourse.reference.softmax" in messages["softmax"]
+    assert "rnncourse.reference.softmax is not available while grading" in messages["softmax"]
     messages = {e.exercise: e.message for e in grades["calls_torch_rnncell"].exercises}
     assert "calls torch.nn.modules.rnn.RNNCell" in messages["rnn_cell_forward"]
+    assert "review" in grades["calls_torch_rnncell"].status
 
 
-def test_output_is_capped(grades):
-    assert len(grades["fifty_megabytes_of_output"].output) <= sandbox.OUTPUT_CAP
+def test_output_and_messages_are_capped(grades):
+    assert len(grades["fifty_megabytes_of_output"].output) <= LIMITS.output_cap
+    (_, rnn) = grades["returns_megabytes_of_text"].exercises
+    assert len(rnn.message) <= grader.MAX_MESSAGE_CHARS + 20
 
 
-@pytest.mark.skipif(confine.abi_version() < 1, reason="needs Linux Landlock to confine writes")
-def test_nothing_outside_the_sandbox_was_written(grades):
+def test_nothing_outside_the_jail_was_written_or_left_running(grades):
     assert grades["_package_unchanged"]
-    assert not MARKER.exists()
+    assert not MARKER.exists() and not ESCAPED.exists()
+    assert grades["_outlivers"] == []
+
+
+def test_a_compile_error_is_reported_where_it_is(grades):
+    g = grades["answer_that_does_not_compile"]
+    softmax = g.exercises[0].message
+    assert "does not compile" in softmax and "SyntaxError" in softmax, softmax
+    assert "line" in g.status
 
 
 def test_written_answers_are_kept_for_manual_grading(grades):
@@ -384,48 +558,54 @@ def test_written_answers_are_kept_for_manual_grading(grades):
     ],
 )
 def test_missing_and_malformed_notebooks_score_zero(data, status):
-    grade = grader.grade_notebook("x", "01_vanilla_rnn", data, SOURCE, SEED, LIMITS)
+    grade = grader.grade_notebook("x", "01_vanilla_rnn", data, SOURCE, LIMITS, seed=SEED)
     assert grade.status.startswith(status) and grade.score == 0 and grade.max_score == 5
 
 
-def test_unanswered_release_scores_zero(tmp_path):
+def test_unanswered_release_scores_zero():
     nb = notebook(
         softmax="# YOUR CODE HERE\nraise NotImplementedError()",
         rnn="# YOUR CODE HERE\nraise NotImplementedError()",
         answer="YOUR ANSWER HERE",
     )
     grade = grader.grade_notebook(
-        "x", "01_vanilla_rnn", nbformat.writes(nb).encode(), SOURCE, SEED, LIMITS
+        "x", "01_vanilla_rnn", nbformat.writes(nb).encode(), SOURCE, LIMITS, seed=SEED
     )
     assert grade.score == 0 and not grade.answers[0].answered
     assert all("not implemented yet" in e.message for e in grade.exercises)
 
 
-def test_the_sandbox_leaves_no_files_behind(tmp_path, monkeypatch):
-    monkeypatch.setenv("TMPDIR", str(tmp_path))
-    import tempfile
-
-    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
-    grader.grade_notebook(
-        "x", "01_vanilla_rnn", nbformat.writes(notebook()).encode(), SOURCE, SEED, LIMITS
+def test_every_student_and_run_gets_secret_inputs_of_its_own():
+    nb = after(
+        notebook(softmax="print('seen', float(np.abs(z).sum()))\n" + SOLUTION["softmax"]), "demo"
     )
-    assert list(tmp_path.iterdir()) == []
-    shutil.rmtree(tmp_path, ignore_errors=True)
+    data = nbformat.writes(nb).encode()
+    seen = [
+        {line for line in grader.grade_notebook("x", "01_vanilla_rnn", data, SOURCE, LIMITS).output.splitlines()
+         if line.startswith("seen")}
+        for _ in range(2)
+    ]  # fmt: skip
+    assert seen[0] and seen[1] and seen[0] != seen[1]
+
+
+def test_the_jail_leaves_no_files_behind():
+    base = sandbox._base()
+    before = sorted(base.iterdir())
+    grader.grade_notebook(
+        "x", "01_vanilla_rnn", nbformat.writes(notebook()).encode(), SOURCE, LIMITS, seed=SEED
+    )
+    assert (
+        sorted(base.iterdir()) == before
+    )  # the package and font cache, built once; no run's files
     assert os.path.exists(PACKAGE)
 
 
-def test_a_dead_fork_server_is_replaced_and_the_run_goes_on():
-    import signal
-    import threading
+def test_no_jail_means_no_grading_unless_told(monkeypatch):
+    from rnncourse.grading import jail
 
-    zygote = sandbox._zygote()
-    timer = threading.Timer(3.0, lambda: os.kill(zygote.proc.pid, signal.SIGKILL))
-    timer.start()
-    cells = [
-        {"kind": "code", "source": "import time\ntime.sleep(20)"},
-        {"kind": "code", "source": "print('after')"},
-    ]
-    result = sandbox.run(cells, {}, sandbox.Limits(cell_timeout=15, total_timeout=40))
-    timer.join()
-    assert result.failed_cells == [(0, "killed by signal SIGKILL")]
-    assert "after" in result.output and sandbox._zygote() is not zygote
+    monkeypatch.setattr(jail, "unavailable", lambda: "bubblewrap is not installed")
+    with pytest.raises(RuntimeError, match="bubblewrap is not installed"):
+        sandbox.run([], LIMITS)
+    if os.geteuid() == 0:
+        with pytest.raises(PermissionError, match="never runs as root"):
+            sandbox.run([], LIMITS, unsafe=True)

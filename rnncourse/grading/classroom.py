@@ -11,36 +11,86 @@ course directory whose gradebook formgrader and ``nbgrader export`` read.
 from __future__ import annotations
 
 import csv
+import hashlib
 import html
-import secrets
+import re
 import shutil
+import sys
 import tempfile
 import zipfile
 from collections.abc import Sequence
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 import nbformat
+import nh3
 
-from rnncourse.grading import course, grader, sandbox
+from rnncourse.grading import course, grader, jail, sandbox
 
 MAX_ZIP_MEMBER = grader.MAX_NOTEBOOK_BYTES
+MAX_ZIP_MEMBERS = 10_000
 
 
-def extract_zip(archive: Path, dest: Path) -> Path:
-    """Unpack ``<student>/<notebook>.ipynb`` entries (at any depth) safely into ``dest``."""
+def _entries(names: list[str]) -> tuple[int, list[tuple[str, PurePosixPath]]]:
+    """How many leading folders wrap the class (0 or 1), and every notebook entry as a path."""
+    paths = [
+        (n, PurePosixPath(n)) for n in names
+        if n.endswith(".ipynb") and "__MACOSX" not in n and not n.endswith("/")
+    ]  # fmt: skip
+    tops = {p.parts[0] for _, p in paths if len(p.parts) > 1}
+    wrapped = len(tops) == 1 and all(len(p.parts) >= 3 for _, p in paths)
+    return (1 if wrapped else 0), paths
+
+
+def extract_zip(archive: Path, dest: Path) -> tuple[Path, list[tuple[str, str]]]:
+    """Unpack ``<student>/<notebook>.ipynb`` (optionally inside one top folder) into ``dest``.
+
+    The student is the folder right under the top: an entry nested deeper (``bob/alice/x.ipynb``
+    is Bob's, not Alice's) or given twice is refused. Returns ``dest`` and the refusals as
+    ``(student, why)``.
+    """
+    refused: list[tuple[str, str]] = []
+    seen: set[tuple[str, str]] = set()
     with zipfile.ZipFile(archive) as zf:
-        for info in zf.infolist():
-            parts = Path(info.filename).parts
-            if info.is_dir() or len(parts) < 2 or not parts[-1].endswith(".ipynb"):
+        infos = {i.filename: i for i in zf.infolist()[:MAX_ZIP_MEMBERS]}
+        skip, paths = _entries(list(infos))
+        for filename, path in paths:
+            parts = path.parts[skip:]
+            if len(parts) < 2 or parts[0] in ("", ".", "..") or parts[0].startswith("."):
                 continue
-            student, name = parts[-2], parts[-1]
-            if student in ("", ".", "..") or student.startswith(".") or "__MACOSX" in parts:
+            student, name = parts[0], parts[-1]
+            if len(parts) > 2 or ".." in parts:
+                refused.append(
+                    (student, f"zip entry {filename!r} refused: nested below the student's folder")
+                )
                 continue
+            if (student, name) in seen:
+                refused.append(
+                    (student, f"zip entry {filename!r} refused: the notebook is in the zip twice")
+                )
+                continue
+            seen.add((student, name))
             target = dest / student / name
             target.parent.mkdir(parents=True, exist_ok=True)
-            with zf.open(info) as src, target.open("wb") as out:  # never more than the cap
+            with (
+                zf.open(infos[filename]) as src,
+                target.open("wb") as out,
+            ):  # never more than the cap
                 out.write(src.read(MAX_ZIP_MEMBER + 1))
-    return dest
+    return dest, refused
+
+
+def slug(student: str) -> str:
+    """A file name for a student's feedback: the name itself when it is short and plain, else a
+    plain prefix and a hash (a folder name may be 255 bytes of anything but ``/``)."""
+    if re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}", student):
+        return student
+    plain = re.sub(r"[^A-Za-z0-9._-]+", "_", student).strip("._-")[:40] or "student"
+    return f"{plain}-{hashlib.sha256(student.encode('utf-8', 'surrogateescape')).hexdigest()[:12]}"
+
+
+def csv_cell(value: str) -> str:
+    """A cell a spreadsheet shows as text: one starting with ``= + - @``, tab or CR gets a quote."""
+    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
 
 
 def tasks(submissions: Path, stems: Sequence[str]) -> list[tuple[str, str, bytes | None]]:
@@ -62,12 +112,14 @@ def tasks(submissions: Path, stems: Sequence[str]) -> list[tuple[str, str, bytes
 
 def run_tasks(
     work: list[tuple[str, str, bytes | None]], sources: dict[str, str], limits: sandbox.Limits,
-    jobs: int, scheduler: str | None,
+    jobs: int, scheduler: str | None, unsafe: bool = False,
 ) -> list[grader.NotebookGrade]:  # fmt: skip
-    """Grade every task on Dask: a local cluster of ``jobs`` workers, or the one at ``scheduler``."""
+    """Grade every task on Dask: a local cluster of ``jobs`` workers, or the one at ``scheduler``.
+
+    Each task draws its own secret inputs (:func:`rnncourse.grading.grader.grade_notebook`).
+    """
     from distributed import Client, LocalCluster
 
-    seed = secrets.randbits(32)  # the inputs every student is checked on; no student sees it
     cluster = (
         None
         if scheduler
@@ -84,8 +136,8 @@ def run_tasks(
                     stem,
                     data,
                     sources[stem],
-                    seed,
                     limits,
+                    unsafe=unsafe,
                     pure=False,
                 )
                 for student, stem, data in work
@@ -114,7 +166,8 @@ def write_csv(grades: list[grader.NotebookGrade], path: Path) -> None:
             status = g.status + (
                 f"; {g.manual_points:g} points to grade by hand" if g.manual_points else ""
             )
-            writer.writerow([g.student, g.notebook, f"{g.score:g}", f"{g.max_score:g}", status])
+            row = [g.student, g.notebook, f"{g.score:g}", f"{g.max_score:g}", status]
+            writer.writerow([csv_cell(x) for x in row])
 
 
 def _visible(source: str) -> str:
@@ -170,7 +223,9 @@ def _autograded_notebook(
             "id:" + str(cell.get("id"))
         )
         if meta.get("solution"):
-            cell.source = grader.cell_source(mine) if mine is not None else ""
+            text = grader.cell_source(mine) if mine is not None else ""
+            # a written answer is rendered as HTML in the instructor's formgrader: no scripts
+            cell.source = nh3.clean(text) if cell.cell_type == "markdown" else text
         elif meta.get("grade_id") in results:
             cell.source = _visible(cell.source)
             cell.outputs = [
@@ -227,26 +282,46 @@ def write_gradebook(
 def grade_class(
     root: Path, submissions: Path, out: Path, *, jobs: int = 1, scheduler: str | None = None,
     limits: sandbox.Limits = sandbox.Limits(),  # noqa: B008 (frozen dataclass: an immutable default)
+    unsafe: bool = False,
 ) -> list[grader.NotebookGrade]:  # fmt: skip
-    """Grade every student's every course notebook; write ``out/grades.csv``, feedback, gradebook."""
+    """Grade every student's every course notebook; write ``out/grades.csv``, feedback, gradebook.
+
+    Refuses (``RuntimeError``) where no jail can be built, unless ``unsafe``: then student code
+    runs with limits only, never as root, and every status says so.
+    """
+    if unsafe:
+        print("WARNING: grading WITHOUT the jail (--unsafe-no-sandbox): student code can read "
+              "every file this user can, and reach the network.", file=sys.stderr)  # fmt: skip
+    elif why := jail.unavailable():
+        raise RuntimeError(f"cannot grade safely here: {why}. Pass --unsafe-no-sandbox to grade "
+                           "anyway (never as root).")  # fmt: skip
     stems = course.solution_stems(root)
     sources = {s: (root / "solutions" / f"{s}.ipynb").read_text() for s in stems}
+    refused: list[tuple[str, str]] = []
     with tempfile.TemporaryDirectory(prefix="rnncourse-zip-") as tmp:
         if submissions.is_file() and zipfile.is_zipfile(submissions):
-            submissions = extract_zip(submissions, Path(tmp))
+            submissions, refused = extract_zip(submissions, Path(tmp))
         work = tasks(submissions, stems)
-    grades = run_tasks(work, sources, limits, jobs, scheduler)
+    grades = run_tasks(work, sources, limits, jobs, scheduler, unsafe)
+    for student, why in refused:
+        for g in grades:
+            if g.student == student:
+                g.status += f"; {why}"
+                break
+        else:
+            grades.append(grader.NotebookGrade(student, "-", why))
     out.mkdir(parents=True, exist_ok=True)
     write_csv(grades, out / "grades.csv")
     feedback = out / "feedback"
     shutil.rmtree(feedback, ignore_errors=True)
     feedback.mkdir()
-    for student in sorted({g.student for g in grades}):
+    known = [g for g in grades if g.notebook in sources]
+    for student in sorted({g.student for g in known}):
         write_feedback(
             student,
-            [g for g in grades if g.student == student],
+            [g for g in known if g.student == student],
             sources,
-            feedback / f"{student}.html",
+            feedback / f"{slug(student)}.html",
         )
-    write_gradebook(root, out / "course", grades, {(s, n): d for s, n, d in work})
+    write_gradebook(root, out / "course", known, {(s, n): d for s, n, d in work})
     return grades

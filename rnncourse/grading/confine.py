@@ -10,10 +10,8 @@ children and binding on root too. After :func:`confine`, this process (and anyth
   (ABI 6+), so it cannot kill the grader or another student's run;
 - cannot gain privileges (``PR_SET_NO_NEW_PRIVS``).
 
-Started as root, it also becomes the unprivileged user ``nobody``, keeping one capability,
-``CAP_DAC_READ_SEARCH``, so that it can still read (and import from) an interpreter installed in a
-private home directory, while it owns nothing: it cannot ``chmod`` or ``chown`` the course's
-files, and ordinary permissions add a second wall to Landlock's.
+It is defence in depth: a graded run is already in a jail (:mod:`rnncourse.grading.jail`) that
+sees no course file and can write only its own scratch, as an unprivileged user.
 
 Reference: the kernel's Landlock documentation (``Documentation/userspace-api/landlock.rst``);
 the syscall numbers are the same on every architecture.
@@ -50,22 +48,6 @@ class _PathBeneath(ctypes.Structure):
     _fields_ = [("allowed", ctypes.c_uint64), ("parent_fd", ctypes.c_int32)]
 
 
-class _CapHeader(ctypes.Structure):
-    """``struct __user_cap_header_struct`` of ``capset(2)``."""
-
-    _fields_ = [("version", ctypes.c_uint32), ("pid", ctypes.c_int)]
-
-
-class _CapData(ctypes.Structure):
-    """``struct __user_cap_data_struct`` of ``capset(2)``: one 32-bit word of each capability set."""
-
-    _fields_ = [
-        ("effective", ctypes.c_uint32),
-        ("permitted", ctypes.c_uint32),
-        ("inheritable", ctypes.c_uint32),
-    ]
-
-
 def _libc() -> ctypes.CDLL:
     return ctypes.CDLL(None, use_errno=True)
 
@@ -86,23 +68,6 @@ def _check(result: int, what: str) -> int:
         err = ctypes.get_errno()
         raise OSError(err, f"landlock {what}: {os.strerror(err)}")
     return result
-
-
-_PR_SET_KEEPCAPS = 8
-_CAP_DAC_READ_SEARCH = 1 << 2
-NOBODY = 65534
-
-
-def _become_nobody(libc: ctypes.CDLL) -> None:
-    """From root to ``nobody``, keeping only ``CAP_DAC_READ_SEARCH`` (read anything, own nothing)."""
-    _check(libc.prctl(_PR_SET_KEEPCAPS, 1, 0, 0, 0), "prctl(KEEPCAPS)")
-    os.setgroups([])
-    os.setresgid(NOBODY, NOBODY, NOBODY)
-    os.setresuid(NOBODY, NOBODY, NOBODY)
-    header = _CapHeader(0x20080522, 0)  # _LINUX_CAPABILITY_VERSION_3: two 32-bit data words
-    data = (_CapData * 2)()
-    data[0].effective = data[0].permitted = _CAP_DAC_READ_SEARCH
-    _check(libc.capset(ctypes.byref(header), data), "capset")
 
 
 def confine(writable: list[Path]) -> int:
@@ -140,6 +105,4 @@ def confine(writable: list[Path]) -> int:
         _check(libc.syscall(_RESTRICT_SELF, ruleset, 0), "restrict_self")
     finally:
         os.close(ruleset)
-    if os.geteuid() == 0:
-        _become_nobody(libc)
     return abi

@@ -11,7 +11,9 @@ bridges the two with one assignment per notebook, named by its stem, so that pla
 from __future__ import annotations
 
 import json
+import os
 import shutil
+import sys
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -27,6 +29,8 @@ c = get_config()  # noqa: F821
 c.CourseDirectory.root = {root!r}
 c.CourseDirectory.db_url = {db_url!r}
 c.Execute.timeout = {timeout}
+# formgrader shows students' written answers: render them without scripts or event handlers
+c.HTMLExporter.sanitize_html = True
 """
 
 
@@ -75,6 +79,9 @@ def nbgrader_api(course: Path):  # -> nbgrader.apps.NbGraderAPI (imported lazily
     from traitlets.config import Config, PyFileConfigLoader
 
     config: Config = PyFileConfigLoader("nbgrader_config.py", path=str(course)).load_config()
+    bin_dir = str(Path(sys.executable).parent)  # nbgrader runs `alembic`: find it without a venv
+    if bin_dir not in os.environ.get("PATH", "").split(os.pathsep):
+        os.environ["PATH"] = bin_dir + os.pathsep + os.environ.get("PATH", "")
     return NbGraderAPI(coursedir=CourseDirectory(config=config), config=config)
 
 

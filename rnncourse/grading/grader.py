@@ -6,13 +6,18 @@ of each solution cell and the text of each written answer (matched by nbgrader `
 by cell id), plus code cells the student added. Test cells, points and cell types in the
 submission are never read, so editing, deleting or un-marking them changes nothing.
 
-The student's code runs in :mod:`rnncourse.grading.sandbox`; at each test cell it calls the student's
-function on inputs drawn here from a seed the student never sees, and sends back the outputs as
-plain data. :meth:`rnncourse.checks.Exercise.judge` compares them with the reference, here.
+The student's code runs in a jail (:mod:`rnncourse.grading.sandbox`) that holds no reference; at
+each test cell it calls the student's function on inputs drawn here from a secret seed, new for
+every student and run, and sends back the outputs as plain data, which
+:meth:`rnncourse.checks.Exercise.verdict` compares with the reference, here. Where nbgrader
+keeps the *last* of two cells with one ``grade_id`` (a copied solution cell), so does this grader.
+Before anything runs, :mod:`rnncourse.grading.scan` reads the answers for code that reaches for a
+reference or the grader, and flags the notebook for review in its status.
 """
 
 from __future__ import annotations
 
+import secrets
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -20,9 +25,10 @@ import nbformat
 
 from rnncourse.checks import EXERCISES
 from rnncourse.checks.framework import Case
-from rnncourse.grading import sandbox
+from rnncourse.grading import sandbox, scan
 
 MAX_NOTEBOOK_BYTES = 20 * 1024 * 1024
+MAX_MESSAGE_CHARS = 2000  # of one check's message in a report
 NOT_ATTEMPTED = "# YOUR CODE HERE\nraise NotImplementedError()"
 
 
@@ -97,14 +103,17 @@ def parse_submission(data: bytes | None) -> tuple[list[dict[str, Any]] | None, s
 
 
 def answers_by_key(cells: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
-    """The student's cells by ``grade_id`` and by cell id (a cell whose metadata was removed)."""
+    """The student's cells by ``grade_id`` and by cell id (a cell whose metadata was removed).
+
+    Of two cells with one key the last wins, as in nbgrader (a copied cell answered in the copy).
+    """
     found: dict[str, dict[str, Any]] = {}
     for cell in cells:
         if isinstance(cell.get("id"), str):
-            found.setdefault("id:" + cell["id"], cell)
+            found["id:" + cell["id"]] = cell
         gid = _meta(cell).get("grade_id")
         if isinstance(gid, str):
-            found.setdefault("gid:" + gid, cell)
+            found["gid:" + gid] = cell
     return found
 
 
@@ -115,15 +124,16 @@ def cell_source(cell: dict[str, Any]) -> str:
 
 def plan(
     source_nb: nbformat.NotebookNode, student_cells: list[dict[str, Any]]
-) -> tuple[list[dict[str, str]], list[AnswerCell]]:
+) -> tuple[list[dict[str, Any]], list[AnswerCell]]:
     """The cells to run, in the instructor's order, and the written answers.
 
-    Solution cells carry the student's code; test cells become collection points; other
-    instructor cells run as written; code cells the student added run where the student put them.
+    Solution cells carry the student's code (kind ``answer``); test cells become collection points
+    (``collect``); other instructor cells run as written; code cells the student added run where
+    the student put them.
     """
     theirs = answers_by_key(student_cells)
     source_ids = {c.get("id") for c in source_nb.cells}
-    run: list[dict[str, str]] = []
+    run: list[dict[str, Any]] = []
     answers: list[AnswerCell] = []
     added_after = _added_cells(student_cells, source_ids)
     for cell in source_nb.cells:
@@ -139,13 +149,19 @@ def plan(
             )
         elif meta.get("solution") and cell.cell_type == "code":
             run.append(
-                {"kind": "code", "source": cell_source(mine) if mine is not None else NOT_ATTEMPTED}
+                {
+                    "kind": "answer",
+                    "source": cell_source(mine) if mine is not None else NOT_ATTEMPTED,
+                }
             )
         elif meta.get("grade") and cell.cell_type == "code":
             run.append({"kind": "collect", "exercise": meta["grade_id"].removeprefix("test_")})
         elif cell.cell_type == "code":
             run.append({"kind": "code", "source": cell.source})
-        run.extend({"kind": "code", "source": s} for s in added_after.get(cell.get("id"), []))
+        run.extend(
+            {"kind": "code", "source": s, "added": True}
+            for s in added_after.get(cell.get("id"), [])
+        )
     return run, answers
 
 
@@ -161,29 +177,36 @@ def _added_cells(student_cells: list[dict[str, Any]], source_ids: set[Any]) -> d
     return added
 
 
-def judge(exercise: str, cases: list[Case], collected: dict[str, Any] | None) -> str:
-    """``"passed"`` or what is wrong, from the outputs the sandbox sent back."""
+def verdict(exercise: str, cases: list[Case], collected: list[Any] | None,
+            failed_helpers: frozenset[str]) -> str:  # fmt: skip
+    """``"passed"`` or what is wrong, from the outputs the jail sent back (untrusted data)."""
     if collected is None:
         return "not graded: the notebook stopped before this test (see the skipped cells)"
-    if "error" in collected:
-        return str(collected["error"])
-    outputs = collected.get("outputs")
-    if not isinstance(outputs, list) or len(outputs) != len(cases):
+    exercise_ = EXERCISES[exercise]
+    if hasattr(exercise_, "verdict"):
+        return exercise_.verdict(cases, collected, failed_helpers)
+    if len(collected) != len(cases):  # TEMPORARY until checks' verdict lands (issue 12)
         return "not graded: the outputs that came back were malformed"
-    for case, got in zip(cases, outputs, strict=True):
+    for case, got in zip(cases, collected, strict=True):
+        if isinstance(got, str):
+            return got
         try:
-            EXERCISES[exercise].judge(case, got)
+            exercise_.judge(case, got)
         except AssertionError as e:
             return str(e)
-        except Exception:  # outputs forged into a shape judge() cannot read
+        except Exception:
             return "not graded: the outputs that came back were malformed"
     return "passed"
 
 
 def grade_notebook(
-    student: str, stem: str, data: bytes | None, source_json: str, seed: int, limits: sandbox.Limits
-) -> NotebookGrade:
-    """Grade one submission (its raw bytes) against the instructor's source notebook."""
+    student: str, stem: str, data: bytes | None, source_json: str, limits: sandbox.Limits,
+    seed: int | None = None, unsafe: bool = False,
+) -> NotebookGrade:  # fmt: skip
+    """Grade one submission (its raw bytes) against the instructor's source notebook.
+
+    ``seed`` draws the inputs; by default a new secret one for this student and run.
+    """
     source_nb = nbformat.reads(source_json, as_version=4)
     tests = [c for c in source_nb.cells if _meta(c).get("grade") and not _meta(c).get("solution")]
     cells, status = parse_submission(data)
@@ -196,18 +219,41 @@ def grade_notebook(
         ]  # fmt: skip
         return grade
     run, grade.answers = plan(source_nb, cells)
+    flags = scan.flags(
+        [c["source"] for c in run if c["kind"] == "answer"]
+        + [c["source"] for c in run if c["kind"] == "code" and c.get("added")]
+    )
+    seed = secrets.randbits(63) if seed is None else seed
     names = [c["exercise"] for c in run if c["kind"] == "collect"]
     cases = {n: EXERCISES[n].cases(seed) for n in names}
-    result = sandbox.run(run, cases, limits)
+    for c in run:
+        if c["kind"] == "collect":
+            c["signature"] = sandbox.signature_data(EXERCISES[c["exercise"]].signature)
+            c["cases"] = sandbox.as_cases(cases[c["exercise"]])
+    withheld = {m for n in names for m in EXERCISES[n].forbid_modules}
+    result = sandbox.run(run, limits, withheld, unsafe)
     grade.skipped_cells, grade.output = result.failed_cells, result.output
+    failed: set[str] = set()
     for cell in tests:
         gid = cell.metadata.nbgrader["grade_id"]
         name, points = gid.removeprefix("test_"), float(cell.metadata.nbgrader["points"])
-        message = judge(name, cases[name], result.collected.get(name))
+        message = verdict(name, cases[name], result.collected.get(name), frozenset(failed))
+        if len(message) > MAX_MESSAGE_CHARS:
+            message = message[:MAX_MESSAGE_CHARS] + " … (cut)"
+        if message != "passed":
+            failed.add(name)
         grade.exercises.append(
             ExerciseGrade(gid, name, points, points if message == "passed" else 0.0, message)
         )
-    if grade.skipped_cells:
-        skipped = "; ".join(f"cell {k + 1} {why}" for k, why in grade.skipped_cells)
-        grade.status = f"ok, skipped: {skipped}"
+    notes = [f"cell {k + 1} {why}" for k, why in grade.skipped_cells]
+    if notes:
+        grade.status = "ok, skipped: " + "; ".join(notes)
+    if result.compile_errors:
+        grade.status += "; " + "; ".join(
+            result.compile_errors[k] for k in sorted(result.compile_errors)
+        )
+    if flags:
+        grade.status += "; review: " + ", ".join(flags)
+    if unsafe:
+        grade.status += "; UNSAFE: graded without the jail"
     return grade

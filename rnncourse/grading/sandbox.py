@@ -1,34 +1,30 @@
-r"""Run a student's notebook code in a separate, limited process and bring back plain data only.
+r"""Run a student's notebook in a fresh jail per attempt and bring back plain data, trusting none of it.
 
-The grader (:mod:`rnncourse.grading.grader`) decides every score itself; this module only runs code it
-does not trust. The child process:
+The grader (:mod:`rnncourse.grading.grader`) decides every score itself; this module only runs code
+it does not trust. One attempt is one jail (:mod:`rnncourse.grading.jail`) running
+:mod:`rnncourse.grading.runner` on the package a run sees (:mod:`rnncourse.grading.jailpkg`). The
+parent here:
 
-- runs the notebook's code cells in order in an IPython shell (magics and ``display`` work), with
-  ``NBGRADER_EXECUTION=autograde`` so demo cells skip their long parts;
-- at each test cell, instead of running the test, calls the student's function on the grader's
-  inputs (:meth:`rnncourse.checks.Exercise.collect`) and writes the outputs as plain data
-  (:mod:`rnncourse.grading.plaindata`: JSON and ``.npz``, never pickle);
-- logs each cell it starts, so the parent knows where it is.
+- writes the job (cells, inputs, limits) into the run's stdin and closes it;
+- drains the run's output pipe (keeping the first ``output_cap`` bytes) and its results pipe at
+  once, so nothing the run writes or withholds can block the grader; every message is parsed by
+  :func:`rnncourse.grading.plaindata.loads` (caps on size and depth, no pickle), and a run that
+  sends more than ``MAX_RESULTS_BYTES`` is killed;
+- kills the whole jail (its PID namespace dies with it) when a cell overruns ``cell_timeout`` or
+  the notebook its ``total_timeout``; a cell that hangs, kills the process (``os._exit``, a
+  segfault, a memory bomb) or overruns is skipped and the notebook run again, in a new jail with a
+  new scratch, keeping every output already collected.
 
-Runs are forked from a fork server that has imported Python, IPython, NumPy, torch and
-matplotlib once, so a run starts in milliseconds instead of ~2 s; every run is still a fresh
-process that no earlier run touched. The parent (:func:`run`) gives each run its own session and
-limits on memory, CPU time, file size (its printed output goes to a capped file) and open files.
-Before any student code runs, the run confines itself for good (:mod:`rnncourse.grading.confine`, Linux
-Landlock): its own folder is the only place it can write, it has no TCP and cannot signal
-processes outside, and when grading as root it becomes ``nobody``. The parent kills a run whose
-cell overruns its time or whose notebook overruns its budget; a cell that hangs, crashes the
-process (``os._exit``, a segfault, a memory bomb) or overruns is skipped and the notebook run
-again without it, keeping every output already collected.
+Without a jail (``unsafe=True``, the instructor's explicit choice) the runner is started directly,
+with the same limits and never as root.
 """
 
 from __future__ import annotations
 
+import atexit
 import contextlib
-import json
+import functools
 import os
-import resource
-import select
 import selectors
 import shutil
 import signal
@@ -37,14 +33,14 @@ import sys
 import tempfile
 import threading
 import time
-from dataclasses import dataclass, field
+from collections.abc import Iterable
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from rnncourse.checks.framework import Case
-from rnncourse.grading import confine, plaindata
+from rnncourse.grading import jail, jailpkg, plaindata
 
-OUTPUT_CAP = 64 * 1024  # bytes of the child's stdout/stderr kept for the report
+MAX_RESULTS_BYTES = 128 * 1024 * 1024  # all messages of one attempt
 
 
 @dataclass(frozen=True)
@@ -55,353 +51,308 @@ class Limits:
     total_timeout: float = 300.0  # wall-clock seconds for the notebook, restarts included
     memory_mb: int = 3072  # address space (torch alone maps ~0.7 GB)
     file_mb: int = 64  # largest file it may write
+    scratch_mb: int = 256  # all files it may write together (its tmpfs)
+    processes: int = 256  # processes and threads of the run's user
     max_restarts: int = 3  # notebook re-runs after a cell that hangs or kills the process
+    output_cap: int = 64 * 1024  # bytes of printed output kept for the report
 
 
 @dataclass
 class RunResult:
-    """What came back from running one notebook."""
+    """What came back from running one notebook: untrusted data, already parsed and capped."""
 
-    collected: dict[str, dict[str, Any]] = field(default_factory=dict)  # exercise -> outputs|error
+    collected: dict[str, list[Any]] = field(
+        default_factory=dict
+    )  # exercise -> per case outputs|str
     failed_cells: list[tuple[int, str]] = field(default_factory=list)  # (cell index, why)
-    output: str = ""  # the first OUTPUT_CAP bytes the child printed
-    confined: bool = True  # False: Landlock missing, only resource limits applied
+    compile_errors: dict[int, str] = field(default_factory=dict)  # answer cell index -> words
+    output: str = ""  # the first output_cap bytes the run printed
+    malformed: int = 0  # messages that were not plain data, or not what was asked
 
 
-# --- parent -------------------------------------------------------------------------------------
+@functools.cache
+def package(also_withheld: tuple[str, ...] = ()) -> Path:
+    """The package a run sees (built once per process and set of withheld modules)."""
+    return jailpkg.build(_scratch("package"), also_withheld)
 
 
-def _limit_child(limits: Limits) -> None:
-    """The resource limits of a run, set in the run's own process before any of its code."""
-    mb = 1024 * 1024
-    resource.setrlimit(resource.RLIMIT_AS, (limits.memory_mb * mb, limits.memory_mb * mb))
-    cpu = int(limits.total_timeout) + 5
-    resource.setrlimit(resource.RLIMIT_CPU, (cpu, cpu))
-    resource.setrlimit(resource.RLIMIT_FSIZE, (limits.file_mb * mb, limits.file_mb * mb))
-    resource.setrlimit(resource.RLIMIT_NOFILE, (256, 256))
-    resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+@functools.cache
+def mpl_cache() -> Path:
+    """Matplotlib's font cache, built once here by trusted code, copied into each run's scratch."""
+    path = _scratch("matplotlib")
+    path.mkdir(exist_ok=True)
+    env = {**os.environ, "MPLCONFIGDIR": str(path), "MPLBACKEND": "Agg"}
+    code = "import matplotlib.font_manager"
+    subprocess.run([sys.executable, "-c", code], env=env, check=False, capture_output=True)
+    for p in [path, *path.rglob("*")]:
+        p.chmod(0o755 if p.is_dir() else 0o644)
+    return path
 
 
-def _progress(path: Path) -> list[dict[str, Any]]:
-    """The child's progress records; whatever it wrote that is not one is ignored."""
-    records = []
-    if path.is_file():
-        for line in path.read_bytes()[: plaindata.MAX_JSON_BYTES].splitlines():
+@functools.cache
+def _base() -> Path:
+    base = Path(tempfile.mkdtemp(prefix="rnncourse-grader-"))
+    base.chmod(0o755)  # the jail's binds are read as nobody; nothing secret is kept here
+    atexit.register(shutil.rmtree, base, ignore_errors=True)
+    return base
+
+
+def _scratch(name: str) -> Path:
+    path = _base() / f"{name}-{os.urandom(6).hex()}"
+    return path
+
+
+def _env(results_fd: int, home: str, package_path: str, mpl_seed: str) -> dict[str, str]:
+    return {
+        "PATH": "/usr/bin:/bin",
+        "HOME": home,
+        "TMPDIR": home,
+        "LANG": "C.UTF-8",
+        "MPLBACKEND": "Agg",
+        "NBGRADER_EXECUTION": "autograde",
+        "OMP_NUM_THREADS": "1",
+        "MKL_NUM_THREADS": "1",
+        "PYTHONDONTWRITEBYTECODE": "1",
+        "PYTHONUNBUFFERED": "1",  # what it printed before a crash still reaches the report
+        "PYTHONPATH": package_path,
+        "RNNCOURSE_RESULTS_FD": str(results_fd),
+        "RNNCOURSE_MPL_SEED": mpl_seed,
+    }
+
+
+def _argv() -> list[str]:
+    flags = ["-P"] if sys.version_info >= (3, 11) else []  # no cwd on sys.path
+    return [sys.executable, *flags, "-s", "-m", "rnncourse.grading.runner"]
+
+
+class _Attempt:
+    """One jail running the job once: the process, its two pipes, what came back."""
+
+    def __init__(self, job: bytes, limits: Limits, pkg: Path, unsafe: bool) -> None:
+        self.limits = limits
+        read_fd, write_fd = os.pipe()
+        self.home: Path | None = None
+        if unsafe:
+            self.home = _scratch("run")
+            self.home.mkdir(mode=0o700)
+            env = _env(write_fd, str(self.home), str(pkg), str(mpl_cache()))
+            argv, cwd = _argv(), str(self.home)
+        else:
+            env = _env(write_fd, jail.SCRATCH, jail.PACKAGE_MOUNT, jail.MPL_MOUNT)
+            argv = jail.command(_argv(), pkg, mpl_cache(), limits.scratch_mb, env)
+            env, cwd = {"PATH": "/usr/bin:/bin"}, "/"
+        self.proc = subprocess.Popen(
+            argv, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+            pass_fds=(write_fd,), env=env, cwd=cwd, start_new_session=True,
+        )  # fmt: skip
+        os.close(write_fd)
+        self.results = read_fd
+        assert self.proc.stdout is not None
+        self.out = os.dup(self.proc.stdout.fileno())  # read raw, closed here
+        self.proc.stdout.close()
+        threading.Thread(target=self._feed, args=(job,), daemon=True).start()
+        self.output = bytearray()
+        self.buffer = bytearray()
+        self.received = 0
+        self.messages: list[dict[str, Any]] = []
+        self.malformed = 0
+        self.flooded = False
+
+    def _feed(self, job: bytes) -> None:
+        stdin = self.proc.stdin
+        assert stdin is not None
+        with contextlib.suppress(OSError):
+            stdin.write(job)
+        with contextlib.suppress(OSError):
+            stdin.close()
+
+    def kill(self) -> None:
+        with contextlib.suppress(ProcessLookupError, PermissionError):
+            os.killpg(self.proc.pid, signal.SIGKILL)  # bwrap; the PID namespace dies with it
+
+    def pump(self, timeout: float) -> bool:
+        """Read whatever is ready within ``timeout``; ``False`` once both pipes are closed."""
+        open_fds = [fd for fd in (self.out, self.results) if fd >= 0]
+        if not open_fds:
+            return False
+        with selectors.DefaultSelector() as sel:
+            for fd in open_fds:
+                sel.register(fd, selectors.EVENT_READ)
+            for key, _ in sel.select(timeout):
+                chunk = os.read(key.fd, 1 << 16)
+                if key.fd == self.results:
+                    if chunk:
+                        self._take(chunk)
+                    else:
+                        os.close(self.results)
+                        self.results = -1
+                elif not chunk:
+                    os.close(self.out)
+                    self.out = -1
+                elif len(self.output) < self.limits.output_cap:
+                    self.output += chunk[: self.limits.output_cap - len(self.output)]
+        return self.out >= 0 or self.results >= 0
+
+    def _take(self, chunk: bytes) -> None:
+        self.received += len(chunk)
+        if self.received > MAX_RESULTS_BYTES:
+            self.flooded = True
+            self.kill()
+            return
+        self.buffer += chunk
+        while len(self.buffer) >= 8:
+            n = int.from_bytes(self.buffer[:8], "big")
+            if n > plaindata.MAX_MESSAGE_BYTES:
+                self.flooded = True
+                self.kill()
+                return
+            if len(self.buffer) < 8 + n:
+                return
+            frame = bytes(self.buffer[8 : 8 + n])
+            del self.buffer[: 8 + n]
             try:
-                record = json.loads(line)
+                message = plaindata.loads(frame)
             except ValueError:
+                self.malformed += 1
                 continue
-            if isinstance(record, dict):
-                records.append(record)
-    return records
+            if isinstance(message, dict):
+                self.messages.append(message)
+            else:
+                self.malformed += 1
+
+    def close(self) -> int:
+        """Kill what is left, close the pipes; the exit code (negative: the signal)."""
+        self.kill()
+        code = self.proc.wait()
+        for fd in (self.out, self.results):
+            if fd >= 0:
+                os.close(fd)
+        self.out = self.results = -1
+        if self.home is not None:
+            shutil.rmtree(self.home, ignore_errors=True)
+        return code
 
 
-def _collected(out: Path, name: str) -> dict[str, Any] | None:
-    try:
-        result = plaindata.load(out / f"result_{name}")
-    except (OSError, ValueError, KeyError, TypeError):
-        return None
-    if isinstance(result, dict) and (
-        isinstance(result.get("error"), str) or isinstance(result.get("outputs"), list)
-    ):
-        return result
-    return None
+def run(cells: list[dict[str, Any]], limits: Limits, also_withheld: Iterable[str] = (),
+        unsafe: bool = False) -> RunResult:  # fmt: skip
+    """Run ``cells`` in order; each is ``{"kind": "code"|"answer", "source": ...}`` or
+    ``{"kind": "collect", "exercise": name, "signature": {...}, "cases": [[label, args], ...]}``.
 
-
-def run(cells: list[dict[str, str]], cases: dict[str, list[Case]], limits: Limits) -> RunResult:
-    """Run ``cells`` (``{"kind": "code", "source": ...}`` or ``{"kind": "collect", "exercise": ...}``).
-
-    ``cases`` holds the inputs for every exercise collected. Returns the outputs collected per
-    exercise (or the error the student's function raised), and the cells that had to be skipped.
+    Returns, per exercise, what the student's function gave on each input, the cells that had to
+    be skipped and why, and the answer cells that do not compile.
     """
-    drop_to = confine.NOBODY if os.geteuid() == 0 else None
-    result = RunResult(confined=confine.abi_version() > 0)
-    base = Path(tempfile.mkdtemp(prefix="rnncourse-sandbox-"))
-    try:
-        base.chmod(0o711)  # others may enter, not list: one student cannot find another's folder
-        job, out = base / "job", base / os.urandom(8).hex()
-        job.mkdir()
-        out.mkdir(mode=0o700)
-        (out / "scratch").mkdir()
-        if drop_to is not None:
-            for p in (out, out / "scratch"):
-                os.chown(p, drop_to, drop_to)
-        for name, exercise_cases in cases.items():
-            plaindata.save(job / f"cases_{name}", [(c.label, c.args) for c in exercise_cases])
-        job.chmod(0o755)
-        for p in job.iterdir():
-            p.chmod(0o644)
-        deadline = time.monotonic() + limits.total_timeout
-        skip: set[int] = set()
-        for _ in range(limits.max_restarts + 1):
-            done = sorted(result.collected)
-            spec = {
-                "cells": cells,
-                "skip": sorted(skip),
-                "done": done,
-                "out": str(out),
-                "confine": result.confined,
-            }
-            (job / "job.json").write_text(json.dumps(spec))
-            (job / "job.json").chmod(0o644)
-            finished, failed = _run_once(job, out, limits, deadline)
-            for record in _progress(out / "progress.jsonl"):
-                done_name = record.get("collected")
-                if (
-                    isinstance(done_name, str)
-                    and done_name in cases
-                    and done_name not in result.collected
-                ):
-                    got = _collected(out, done_name)
-                    if got is not None:
-                        result.collected[done_name] = got
-            (out / "progress.jsonl").unlink(missing_ok=True)
-            if finished or failed is None:
-                break
-            result.failed_cells.append(failed)
-            skip.add(failed[0])
-            if time.monotonic() >= deadline:
-                break
-        if (out / "output.txt").is_file():
-            with (out / "output.txt").open("rb") as f:
-                result.output = f.read(OUTPUT_CAP).decode("utf-8", errors="replace")
-    finally:
-        shutil.rmtree(base, ignore_errors=True)
+    if unsafe and os.geteuid() == 0:
+        raise PermissionError("student code never runs as root: without the jail, grade as a user")
+    if not unsafe and (why := jail.unavailable()):
+        raise RuntimeError(why)
+    pkg = package(tuple(sorted(set(also_withheld))))
+    expected = {c["exercise"]: len(c["cases"]) for c in cells if c["kind"] == "collect"}
+    result = RunResult()
+    deadline = time.monotonic() + limits.total_timeout
+    skip: set[int] = set()
+    output = bytearray()
+    for _ in range(limits.max_restarts + 1):
+        job = {
+            "cells": cells,
+            "skip": sorted(skip),
+            "done": sorted(result.collected),
+            "limits": {
+                "memory_mb": limits.memory_mb,
+                "cpu_s": int(limits.total_timeout) + 5,
+                "file_mb": limits.file_mb,
+                "processes": limits.processes,
+            },
+        }
+        attempt = _Attempt(plaindata.dumps(job), limits, pkg, unsafe)
+        finished, failed = _watch(attempt, limits, deadline, expected, result)
+        if len(output) < limits.output_cap:
+            output += attempt.output[: limits.output_cap - len(output)]
+        if finished or failed is None:
+            break
+        result.failed_cells.append(failed)
+        skip.add(failed[0])
+        if time.monotonic() >= deadline:
+            break
+    result.output = output.decode("utf-8", errors="replace")
     return result
 
 
-_ENV = {
-    "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
-    "MPLBACKEND": "Agg",
-    "NBGRADER_EXECUTION": "autograde",
-    "OMP_NUM_THREADS": "1",
-    "PYTHONDONTWRITEBYTECODE": "1",
-    "PYTHONUNBUFFERED": "1",  # what it printed before a crash still reaches the report
-    "PYTHONPATH": str(Path(__file__).resolve().parents[2]),  # the folder above the package
-}
-
-
-class _Zygote:
-    """A process that imports Python, IPython, NumPy, torch and matplotlib once (~2 s), then forks a
-    fresh child for every run. Children share those pages copy-on-write and nothing else: each is
-    a new process that no earlier run has touched. One per grading thread."""
-
-    def __init__(self) -> None:
-        env = {**_ENV, "HOME": "/nonexistent"}
-        self.proc = subprocess.Popen(
-            [sys.executable, "-m", "rnncourse.grading.sandbox", "--zygote"], stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=env, cwd="/", start_new_session=True,
-        )  # fmt: skip
-        self.buffer = b""
-        self.exits: dict[int, int] = {}
-        self.running: set[int] = set()
-
-    def _read(self, timeout: float) -> list[dict[str, int]]:
-        fd = self.proc.stdout.fileno()  # type: ignore[union-attr]
-        if select.select([fd], [], [], timeout)[0]:
-            chunk = os.read(fd, 65536)
-            if not chunk:  # it died (killed from outside): end its runs, report them killed
-                self.proc.wait()
-                for pid in self.running:
-                    with contextlib.suppress(ProcessLookupError):
-                        os.killpg(pid, signal.SIGKILL)
-                return [{"exit": pid, "code": -signal.SIGKILL} for pid in self.running]
-            self.buffer += chunk
-        *lines, self.buffer = self.buffer.split(b"\n")
-        return [json.loads(line) for line in lines]
-
-    def spawn(self, job: Path, out: Path, limits: Limits) -> int:
-        request = {"job": str(job), "out": str(out), "limits": limits.__dict__}
-        self.proc.stdin.write(json.dumps(request).encode() + b"\n")  # type: ignore[union-attr]
-        self.proc.stdin.flush()  # type: ignore[union-attr]
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            for message in self._read(1.0):
-                if "pid" in message:
-                    self.running.add(message["pid"])
-                    return message["pid"]
-                self.exits[message["exit"]] = message["code"]
-        raise RuntimeError("the sandbox's fork server did not answer")
-
-    def exit_code(self, pid: int, timeout: float) -> int | None:
-        """The run's exit code once it has ended, else ``None`` after ``timeout`` seconds."""
-        if pid not in self.exits:
-            for message in self._read(timeout):
-                self.exits[message["exit"]] = message["code"]
-                self.running.discard(message["exit"])
-        return self.exits.pop(pid, None)
-
-
-_local = threading.local()
-
-
-def _zygote() -> _Zygote:
-    zygote = getattr(_local, "zygote", None)
-    if zygote is None or zygote.proc.poll() is not None:
-        zygote = _local.zygote = _Zygote()
-    return zygote
-
-
-def _run_once(
-    job: Path, out: Path, limits: Limits, deadline: float
-) -> tuple[bool, tuple[int, str] | None]:
-    """One child process; returns (ran every cell, the cell that failed and why)."""
-    zygote = _zygote()
-    pid = zygote.spawn(job, out, limits)
-    cell, started, why = -1, time.monotonic(), ""
-    while (code := zygote.exit_code(pid, 0.05)) is None:
-        records = _progress(out / "progress.jsonl")
-        cells = [r["cell"] for r in records if isinstance(r.get("cell"), int)]
-        if cells and cells[-1] != cell:
-            cell, started = cells[-1], time.monotonic()
-        now = time.monotonic()
-        if now - started > limits.cell_timeout or now > deadline:
-            why = (
-                f"timed out after {limits.cell_timeout:g} s"
-                if now <= deadline
-                else "the notebook ran out of time"
-            )
-            with contextlib.suppress(ProcessLookupError):
-                os.killpg(pid, signal.SIGKILL)  # its session: the run and anything it started
-    records = _progress(out / "progress.jsonl")
-    if any(r.get("finished") is True for r in records) and code == 0:
+def _watch(attempt: _Attempt, limits: Limits, deadline: float, expected: dict[str, int],
+           result: RunResult) -> tuple[bool, tuple[int, str] | None]:  # fmt: skip
+    """Follow one attempt to its end; (it ran every cell, the cell that failed and why)."""
+    cell, started, why, finished = -1, time.monotonic(), "", False
+    seen, exited_at = 0, 0.0
+    try:
+        while True:
+            still_open = attempt.pump(0.05)
+            if not still_open:
+                time.sleep(0.05)
+            for message in attempt.messages[seen:]:
+                seen += 1
+                finished |= _record(message, expected, result)
+                if isinstance(message.get("cell"), int) and not isinstance(message["cell"], bool):
+                    cell, started = message["cell"], time.monotonic()
+            now = time.monotonic()
+            if attempt.flooded:
+                why = "sent more data than a grader accepts"
+                attempt.kill()
+            elif now - started > limits.cell_timeout or now > deadline:
+                why = (
+                    f"timed out after {limits.cell_timeout:g} s"
+                    if now <= deadline
+                    else "the notebook ran out of time"
+                )
+                attempt.kill()
+            if attempt.proc.poll() is not None:  # pipes a stray process holds: 1 s, then gone
+                exited_at = exited_at or now
+                if not still_open or now - exited_at > 1.0:
+                    break
+    finally:
+        code = attempt.close()
+    for message in attempt.messages[seen:]:
+        finished |= _record(message, expected, result)
+    result.malformed += attempt.malformed
+    if finished and code == 0 and not why:
         return True, None
-    cells = [r["cell"] for r in records if isinstance(r.get("cell"), int)]
-    if not cells:
+    if cell < 0:
         return False, None  # it died before running anything: nothing to skip, nothing to retry
     if not why:
-        why = (
-            f"killed by signal {signal.Signals(-code).name}"
-            if code < 0
-            else f"the process exited with code {code}"
-        )
-    return False, (cells[-1], why)
+        why = _exit_words(code)
+    return False, (cell, why)
 
 
-# --- child ----------------------------------------------------------------------------------------
-
-
-def _child(job_dir: Path) -> None:
-    job = json.loads((job_dir / "job.json").read_text())
-    out = Path(job["out"])
-    from IPython.core.interactiveshell import InteractiveShell
-
-    from rnncourse.checks import EXERCISES
-
-    shell = InteractiveShell.instance(colors="NoColor")
-    progress = (out / "progress.jsonl").open("a", buffering=1)
-    if job["confine"]:
-        confine.confine([out])
-    for k, cell in enumerate(job["cells"]):
-        if k in job["skip"]:
-            continue
-        progress.write(json.dumps({"cell": k}) + "\n")
-        if cell["kind"] == "code":
-            shell.run_cell(cell["source"], store_history=False, silent=True)
-            continue
-        name = cell["exercise"]
-        if name in job["done"]:
-            continue
-        exercise = EXERCISES[name]
-        cases = [
-            Case(label, tuple(args)) for label, args in plaindata.load(job_dir / f"cases_{name}")
-        ]
-        fn = shell.user_ns.get(name)
-        try:
-            if not callable(fn):
-                raise AssertionError(f"{name} is not defined: run the cell that defines it")
-            result: dict[str, Any] = {"outputs": [exercise.collect(fn, case) for case in cases]}
-            plaindata.save(out / f"result_{name}", result)
-        except BaseException as e:  # the student's code may raise anything, even SystemExit
-            message = (
-                str(e)
-                if isinstance(e, AssertionError)
-                else f"{name} raised {type(e).__name__}: {e}"
-            )
-            plaindata.save(out / f"result_{name}", {"error": message[:4000]})
-        progress.write(json.dumps({"collected": name}) + "\n")
-    progress.write(json.dumps({"finished": True}) + "\n")
-    progress.close()
-
-
-def _start_child(request: dict[str, Any]) -> int:
-    """Fork one run: its own session, limits, output file and folder; then :func:`_child`."""
-    pid = os.fork()
-    if pid:
-        return pid
-    code = 1
+def _exit_words(code: int) -> str:
+    """How a run ended, in words: bwrap reports a child killed by signal N as 128 + N."""
+    signum = -code if code < 0 else code - 128 if 128 < code < 128 + 65 else 0
     try:
-        os.setsid()
-        out = Path(request["out"])
-        fd = os.open(out / "output.txt", os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
-        os.dup2(fd, 1)
-        os.dup2(fd, 2)
-        os.close(fd)
-        null = os.open(os.devnull, os.O_RDONLY)
-        os.dup2(null, 0)
-        os.close(null)
-        # fresh stream objects: a lock held in the fork server at fork time must not bind the run
-        sys.stdout = open(1, "w", buffering=1, closefd=False, encoding="utf-8", errors="replace")
-        sys.stderr = open(2, "w", buffering=1, closefd=False, encoding="utf-8", errors="replace")
-        scratch = out / "scratch"
-        os.chdir(scratch)
-        os.environ.update(HOME=str(scratch), TMPDIR=str(scratch), MPLCONFIGDIR=str(scratch))
-        tempfile.tempdir = None
-        _limit_child(Limits(**request["limits"]))
-        _child(Path(request["job"]))
-        code = 0
-    except BaseException:
-        import traceback
-
-        traceback.print_exc()
-    finally:
-        os._exit(code)  # skip interpreter teardown: atexit hooks are the student's, not ours
+        return f"killed by signal {signal.Signals(signum).name}"
+    except ValueError:
+        return f"the process exited with code {code}"
 
 
-def _fork_server() -> None:
-    """Import what every run needs once, then start a run per request line on stdin.
-
-    Replies on stdout: ``{"pid": P}`` when run P starts, ``{"exit": P, "code": C}`` when it ends.
-    Single-threaded (a pidfd per run), so a fork never copies a lock another thread holds.
-    """
-    # matplotlib's config folder while importing: one per user, reused, never a run's to write
-    config = Path(tempfile.gettempdir()) / f"rnncourse-forkserver-{os.getuid()}"
-    config.mkdir(mode=0o700, exist_ok=True)
-    os.environ["MPLCONFIGDIR"] = str(config)
-    import IPython.core.interactiveshell  # noqa: F401  (imported once, shared by every run)
-    import matplotlib.pyplot  # noqa: F401
-
-    import rnncourse.checks  # noqa: F401  (NumPy and torch)
-
-    _serve()
-
-
-def _serve() -> None:
-    selector = selectors.DefaultSelector()
-    selector.register(0, selectors.EVENT_READ, None)
-    buffer = b""
-
-    def send(message: dict[str, int]) -> None:
-        os.write(1, json.dumps(message).encode() + b"\n")
-
-    while True:
-        for key, _ in selector.select():
-            if key.data is None:
-                chunk = os.read(0, 65536)
-                if not chunk:
-                    return  # the grader has gone
-                buffer += chunk
-                *lines, buffer = buffer.split(b"\n")
-                for line in lines:
-                    pid = _start_child(json.loads(line))
-                    selector.register(os.pidfd_open(pid), selectors.EVENT_READ, pid)
-                    send({"pid": pid})
-            else:
-                selector.unregister(key.fd)
-                os.close(key.fd)
-                _, status = os.waitpid(key.data, 0)
-                send({"exit": key.data, "code": os.waitstatus_to_exitcode(status)})
+def _record(message: dict[str, Any], expected: dict[str, int], result: RunResult) -> bool:
+    """Keep what a message validly says; ``True`` if it says the run finished."""
+    name = message.get("collected")
+    if isinstance(name, str):
+        outputs = message.get("outputs")
+        if name not in expected or name in result.collected:
+            result.malformed += 1
+        elif not isinstance(outputs, list) or len(outputs) != expected[name]:
+            result.malformed += 1
+            result.collected[name] = ["the outputs that came back were malformed"] * expected[name]
+        else:
+            result.collected[name] = outputs
+    k = message.get("compile_error")
+    if isinstance(k, int) and isinstance(message.get("error"), str):
+        result.compile_errors.setdefault(k, message["error"][:4000])
+    return message.get("finished") is True
 
 
-if __name__ == "__main__":
-    _fork_server()
+def as_cases(cases: list[Any]) -> list[list[Any]]:
+    """Cases as the job carries them: ``[label, args]`` pairs of plain data."""
+    return [[c.label, tuple(c.args)] for c in cases]
+
+
+def signature_data(sig: Any) -> dict[str, Any]:
+    """A :class:`~rnncourse.checks.collect.Signature` as the job carries it."""
+    return asdict(sig)

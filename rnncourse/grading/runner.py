@@ -1,0 +1,147 @@
+r"""The side of a graded run inside the jail: execute the cells, call the student's functions, send plain data.
+
+Started by :mod:`rnncourse.grading.sandbox` as ``python -m rnncourse.grading.runner`` inside the
+jail (:mod:`rnncourse.grading.jail`), where ``rnncourse`` is the package a run sees
+(:mod:`rnncourse.grading.jailpkg`): no reference, no mistake-maker, no grader. This module imports
+nothing else from the course but :mod:`rnncourse.checks.collect` and the exchange format.
+
+It reads one job (:mod:`rnncourse.grading.plaindata`) on stdin: the cells in order (code to run,
+or a point where an exercise is collected, with its :class:`~rnncourse.checks.collect.Signature`
+and inputs), the cells to skip and the exercises already collected. It sends one message per event (on the fd ``RNNCOURSE_RESULTS_FD`` names, 3 unless told): ``{"cell": k}`` when cell k starts, ``{"collected": name, "outputs": [...]}`` (per
+input, the graded outputs or the message :func:`~rnncourse.checks.collect.collect` raised),
+``{"compile_error": k, "error": ...}`` for an answer cell that does not compile, and
+``{"finished": true}``. Its own stdout and stderr are the run's printed output.
+
+Everything here is defence in depth; the jail is the wall: the run lowers its own limits (memory,
+CPU time, file size, open files, processes), closes every inherited fd but 0–2 and the results pipe, and confines itself with
+Landlock where the kernel has it, before any student code runs.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import resource
+import shutil
+import sys
+from pathlib import Path
+from typing import Any
+
+from rnncourse.checks.collect import Signature, collect, refuse_calls, torch_layers
+from rnncourse.grading import confine, plaindata
+
+RESULTS_FD = int(os.environ.get("RNNCOURSE_RESULTS_FD", "3"))
+MAX_MESSAGE = 4000  # characters of an error message sent back
+
+
+def _limit(limits: dict[str, int]) -> None:
+    mb = 1024 * 1024
+    for what, value in (
+        (resource.RLIMIT_AS, limits["memory_mb"] * mb),
+        (resource.RLIMIT_CPU, limits["cpu_s"]),
+        (resource.RLIMIT_FSIZE, limits["file_mb"] * mb),
+        (resource.RLIMIT_NOFILE, 256),
+        (resource.RLIMIT_CORE, 0),
+        (resource.RLIMIT_NPROC, limits["processes"]),
+    ):
+        resource.setrlimit(what, (value, value))
+
+
+def _send(message: dict[str, Any]) -> None:
+    data = plaindata.dumps(message)
+    frame = len(data).to_bytes(8, "big") + data
+    view = memoryview(frame)
+    while view:
+        view = view[os.write(RESULTS_FD, view) :]
+
+
+def _read_job() -> dict[str, Any]:
+    chunks = []
+    while chunk := os.read(0, 1 << 20):
+        chunks.append(chunk)
+    os.close(0)
+    job = plaindata.loads(b"".join(chunks))
+    if not isinstance(job, dict):
+        raise ValueError("a job that is not a dict")
+    return job
+
+
+def _collect(name: str, sig: dict[str, Any], cases: list[Any], namespace: dict[str, Any],
+             broken: list[str]) -> list[Any]:  # fmt: skip
+    """Per case, the outputs of the student's function or why there are none."""
+    fields: dict[str, Any] = {k: tuple(v) if isinstance(v, list) else v for k, v in sig.items()}
+    signature = Signature(**fields)
+    fn = namespace.get(name)
+    if not callable(fn):
+        why = f"{name} is not defined: run the cell that defines it"
+        if broken:
+            why = f"{name} is not defined: {broken[-1]}"
+        return [why for _ in cases]
+    outputs: list[Any] = []
+
+    def guard() -> Any:  # torch.nn's recurrent layers are in reach (torch is); the rule is as in a check
+        return refuse_calls(name, torch_layers())
+
+    for label, args in cases:
+        try:
+            outputs.append(collect(signature, fn, tuple(args), label, guard))
+        except AssertionError as e:
+            outputs.append(str(e)[:MAX_MESSAGE])
+        except BaseException as e:  # the student's code may raise anything, even SystemExit
+            outputs.append(f"{name} raised {type(e).__name__}: {str(e)[:MAX_MESSAGE]}")
+    return outputs
+
+
+def main() -> None:
+    job = _read_job()
+    for fd in os.listdir("/proc/self/fd"):  # keep 0–2 and the results pipe, nothing inherited
+        if int(fd) > 2 and int(fd) != RESULTS_FD:
+            with contextlib.suppress(OSError):
+                os.close(int(fd))
+    _limit(job["limits"])
+    seed = Path(os.environ.get("RNNCOURSE_MPL_SEED", "/nonexistent"))
+    home = Path(os.environ.get("HOME", "/tmp"))
+    mpl = home / ".matplotlib"
+    if seed.is_dir():
+        shutil.copytree(seed, mpl, dirs_exist_ok=True)  # the font cache, built once outside
+    os.environ["MPLCONFIGDIR"] = str(mpl)
+    if confine.abi_version() > 0:
+        confine.confine([home])
+    from IPython.core.interactiveshell import InteractiveShell
+
+    shell = InteractiveShell.instance(colors="NoColor")
+    broken: list[str] = []  # answer cells that do not compile, in words
+    for k, cell in enumerate(job["cells"]):
+        if k in job["skip"]:
+            continue
+        _send({"cell": k})
+        if cell["kind"] == "collect":
+            name = cell["exercise"]
+            if name not in job["done"]:
+                outputs = _collect(name, cell["signature"], cell["cases"], shell.user_ns, broken)
+                _send({"collected": name, "outputs": outputs})
+            continue
+        result = shell.run_cell(cell["source"], store_history=False, silent=True)
+        error = result.error_before_exec
+        if cell["kind"] == "answer" and error is not None:
+            line = getattr(error, "lineno", None)
+            where = f", line {line}" if line else ""
+            words = f"your answer cell {k + 1} does not compile ({type(error).__name__}: "
+            words += f"{getattr(error, 'msg', error)}{where})"
+            broken.append(words)
+            _send({"compile_error": k, "error": words[:MAX_MESSAGE]})
+    _send({"finished": True})
+    sys.stdout.flush()
+    sys.stderr.flush()
+
+
+if __name__ == "__main__":
+    code = 0
+    try:
+        main()
+    except BaseException:
+        import traceback
+
+        traceback.print_exc()
+        code = 1
+    os._exit(code)  # skip interpreter teardown: atexit hooks are the student's, not ours
