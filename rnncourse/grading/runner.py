@@ -79,7 +79,8 @@ def _collect(name: str, sig: dict[str, Any], cases: list[Any], namespace: dict[s
         return [why for _ in cases]
     outputs: list[Any] = []
 
-    def guard() -> Any:  # torch.nn's recurrent layers are in reach (torch is); the rule is as in a check
+    # torch.nn's recurrent layers are in reach (torch is): the rule is the notebook check's
+    def guard() -> Any:
         return refuse_calls(name, torch_layers())
 
     for label, args in cases:
