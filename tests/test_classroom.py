@@ -9,16 +9,19 @@ pages without hidden tests, nbgrader gradebook readable by ``nbgrader export``) 
 from __future__ import annotations
 
 import csv
+import os
 import subprocess
 import sys
 import zipfile
+from pathlib import Path
 
 import nbformat
 import pytest
 from test_grading import LIMITS, notebook
 
 from rnncourse.cli import main
-from rnncourse.grading.classroom import grade_class
+from rnncourse.grading import jail
+from rnncourse.grading.classroom import grade_class, slug
 
 HOSTILE = "while True:\n    try:\n        pass\n    except BaseException:\n        pass"
 
@@ -68,10 +71,16 @@ def test_every_student_gets_a_row_and_a_fair_score(graded):
         "dave": ("0", "5"),
     }
     assert rows["alice"]["status"] == "ok; 1 points to grade by hand"
-    assert "timed out" in rows["bob"]["status"]
+    assert (
+        "timed out" in rows["bob"]["status"]
+        and "review: imports rnncourse.reference" in rows["bob"]["status"]
+    )
     assert rows["carol"]["status"].startswith("missing")
     assert rows["dave"]["status"].startswith("invalid")
-    assert "calls rnncourse.reference.softmax" in grades["bob"].exercises[0].message
+    assert (
+        "rnncourse.reference.softmax is not available while grading"
+        in grades["bob"].exercises[0].message
+    )
 
 
 def test_feedback_shows_visible_tests_and_messages_never_hidden_ones(graded):
@@ -81,7 +90,7 @@ def test_feedback_shows_visible_tests_and_messages_never_hidden_ones(graded):
     for page in pages.values():
         assert "BEGIN HIDDEN TESTS" not in page and "seed=7" not in page
         assert "check(&quot;softmax&quot;, softmax)" in page
-    assert "calls rnncourse.reference.softmax" in pages["bob"]
+    assert "rnncourse.reference.softmax is not available while grading" in pages["bob"]
 
 
 def test_gradebook_works_with_nbgrader_export(graded):
@@ -123,3 +132,67 @@ def test_zip_submissions_and_an_existing_scheduler(course_root, submissions, tmp
         rows = {r["student"]: r for r in csv.DictReader(f)}
     assert rows["alice"]["score"] == "5" and not (tmp_path.parent / "evil").exists()
     assert main(["grade", str(tmp_path / "nothing")]) == 2
+
+
+FORMULA = "=2+5+cmd|' -C calc'!A0"
+LONG = "s" * 252  # a legal folder name; with ".html" it is not a legal file name
+SCRIPT = "Shared weights. <script>alert(document.cookie)</script><img src=x onerror=alert(1)>"
+
+
+def test_names_answers_and_zips_that_attack_the_instructor(course_root, tmp_path):
+    archive = tmp_path / "class.zip"
+    good, wrong = nbformat.writes(notebook()), nbformat.writes(notebook(softmax="return z"))
+    with zipfile.ZipFile(archive, "w") as zf:
+        zf.writestr("download/alice/01_vanilla_rnn.ipynb", good)
+        zf.writestr("download/bob/alice/01_vanilla_rnn.ipynb", wrong)  # Bob's, not Alice's
+        zf.writestr(f"download/{FORMULA}/01_vanilla_rnn.ipynb", good)
+        zf.writestr(f"download/{LONG}/01_vanilla_rnn.ipynb", good)
+        zf.writestr(
+            "download/mallory/01_vanilla_rnn.ipynb", nbformat.writes(notebook(answer=SCRIPT))
+        )
+    out = tmp_path / "out"
+    grades = {g.student: g for g in grade_class(course_root, archive, out, jobs=1, limits=LIMITS)}
+    assert grades["alice"].score == 5  # not replaced by the notebook nested in Bob's folder
+    assert "nested below the student's folder" in grades["bob"].status
+    text = (out / "grades.csv").read_text()
+    assert f"'{FORMULA}" in text and f",{FORMULA}" not in text
+    pages = {p.name for p in (out / "feedback").iterdir()}
+    assert {"alice.html", "mallory.html", f"{slug(LONG)}.html", f"{slug(FORMULA)}.html"} <= pages
+    graded_nb = (
+        out / "course" / "autograded" / "mallory" / "01_vanilla_rnn" / "01_vanilla_rnn.ipynb"
+    )
+    answer = graded_nb.read_text()
+    assert "Shared weights." in answer and "<script" not in answer and "onerror" not in answer
+    assert "sanitize_html = True" in (out / "course" / "nbgrader_config.py").read_text()
+
+
+def test_grading_is_refused_without_a_jail(course_root, submissions, monkeypatch, capsys):
+    monkeypatch.chdir(course_root)
+    monkeypatch.setattr(jail, "unavailable", lambda: "bubblewrap is not installed")
+    assert main(["grade", str(submissions)]) == 2
+    assert "bubblewrap is not installed" in capsys.readouterr().err
+    with pytest.raises(RuntimeError, match="--unsafe-no-sandbox"):
+        grade_class(course_root, submissions, course_root / "out", limits=LIMITS)
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="as root only")
+def test_unsafe_grading_never_runs_student_code_as_root(
+    course_root, submissions, monkeypatch, capsys
+):
+    monkeypatch.chdir(course_root)
+    assert main(["grade", str(submissions), "--unsafe-no-sandbox"]) == 2
+    assert "never runs student code as root" in capsys.readouterr().err
+
+
+def test_grade_by_absolute_path_without_an_activated_environment(course_root, tmp_path):
+    subs = tmp_path / "subs"
+    (subs / "alice").mkdir(parents=True)
+    nbformat.write(notebook(), subs / "alice" / "01_vanilla_rnn.ipynb")
+    command = str(Path(sys.executable).parent / "rnncourse")
+    done = subprocess.run(
+        [command, "grade", str(subs), "--out", str(tmp_path / "out"), "--timeout", "8"],
+        cwd=course_root, env={"PATH": "/usr/bin:/bin", "HOME": str(tmp_path)},
+        capture_output=True, text=True, timeout=300, check=False,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert "alice,01_vanilla_rnn,5,5" in (tmp_path / "out" / "grades.csv").read_text()

@@ -155,9 +155,9 @@ def test_rnncourse_grade_gives_the_solution_full_marks_and_the_release_zero(stem
     """The same two submissions through the course's own sandboxed grader (`rnncourse grade`)."""
     source = (ROOT / "solutions" / f"{stem}.ipynb").read_text()
     limits = sandbox.Limits(cell_timeout=60, total_timeout=300)
-    full = grader.grade_notebook("solution", stem, source.encode(), source, 7, limits)
+    full = grader.grade_notebook("solution", stem, source.encode(), source, limits, seed=7)
     assert full.status == "ok", full.status
     assert full.score == full.max_score > 0, [e.message for e in full.exercises if not e.score]
     release = (ROOT / "notebooks" / f"{stem}.ipynb").read_bytes()
-    zero = grader.grade_notebook("untouched", stem, release, source, 7, limits)
+    zero = grader.grade_notebook("untouched", stem, release, source, limits, seed=7)
     assert zero.score == 0 and all("not implemented" in e.message for e in zero.exercises)
