@@ -2,7 +2,7 @@ r"""Read a submission's answers for code that reaches for a reference or the gra
 
 The jail already makes such code useless (no reference, no grader, no course file is in a run),
 so a flag takes no points: it tells the instructor where to look. :func:`flags` reads each answer
-cell (and each cell the student added) as a syntax tree, plus its text for what hides in strings:
+cell (and each cell the student added) as a syntax tree, and its string literals for what hides in them:
 
 - an import of, or attribute on, ``rnncourse.reference``, ``rnncourse.nn``, ``rnncourse.checks``,
   ``rnncourse.experiments`` or ``rnncourse.grading``, or the name ``EXERCISES``;
@@ -82,15 +82,31 @@ def _in_tree(tree: ast.AST) -> set[str]:
     return found
 
 
+def _in_text(texts: Iterable[str]) -> set[str]:
+    return {
+        f"mentions {what}"
+        for t in texts
+        for pattern, what in _TEXT.items()
+        if re.search(pattern, t)
+    }
+
+
 def flags(sources: Iterable[str]) -> list[str]:
-    """What in these answers deserves a look, in words (empty: nothing)."""
+    """What in these answers deserves a look, in words (empty: nothing).
+
+    Text is read in string literals (a path, a module name to import); comments are not code.
+    """
     found: set[str] = set()
     for source in sources:
         try:
-            found |= _in_tree(ast.parse(source))
+            tree = ast.parse(source)
         except (SyntaxError, ValueError, RecursionError, MemoryError):
-            pass  # a cell that does not parse is reported as such by the grader
-        for pattern, what in _TEXT.items():
-            if re.search(pattern, source):
-                found.add(f"mentions {what}")
+            found |= _in_text([source])  # magics, or an answer that does not compile: read it all
+            continue
+        found |= _in_tree(tree)
+        found |= _in_text(
+            n.value
+            for n in ast.walk(tree)
+            if isinstance(n, ast.Constant) and isinstance(n.value, str)
+        )
     return sorted(found)
