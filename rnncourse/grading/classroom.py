@@ -317,11 +317,10 @@ def grade_class(
     feedback.mkdir()
     known = [g for g in grades if g.notebook in sources]
     for student in sorted({g.student for g in known}):
-        write_feedback(
-            student,
-            [g for g in known if g.student == student],
-            sources,
-            feedback / f"{slug(student)}.html",
-        )
+        mine = [g for g in known if g.student == student]
+        try:
+            write_feedback(student, mine, sources, feedback / f"{slug(student)}.html")
+        except Exception as e:  # one student's page never costs the class its gradebook
+            print(f"feedback for {student!r} not written: {type(e).__name__}: {e}", file=sys.stderr)
     write_gradebook(root, out / "course", known, {(s, n): d for s, n, d in work})
     return grades
