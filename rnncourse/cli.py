@@ -171,6 +171,19 @@ def _grade(args: argparse.Namespace) -> int:
     if submissions.is_dir() and not any(submissions.glob("*/*.ipynb")):
         raise UsageError(f"no student folder in {submissions} holds a notebook: expected {layout}")
     limits = Limits(cell_timeout=args.timeout, total_timeout=5 * args.timeout)
+    notebooks = None
+    if args.notebooks:
+        from rnncourse.grading.course import solution_stems
+
+        notebooks = [
+            n.strip().removesuffix(".ipynb") for n in args.notebooks.split(",") if n.strip()
+        ]
+        unknown = sorted(set(notebooks) - set(solution_stems(root)))
+        if unknown or not notebooks:
+            raise UsageError(
+                f"--notebooks: {', '.join(unknown) or 'none given'} not in this course; its notebooks "
+                f"are {', '.join(solution_stems(root))}"
+            )
     if not args.unsafe_no_sandbox and (why := unavailable()):
         raise UsageError(
             f"cannot grade safely on this machine: {why}. The README says what a grading machine "
@@ -186,6 +199,7 @@ def _grade(args: argparse.Namespace) -> int:
         scheduler=args.scheduler,
         limits=limits,
         unsafe=args.unsafe_no_sandbox,
+        notebooks=notebooks,
     )
     failed = [g for g in grades if g.status.startswith("grader error")]
     students = len({g.student for g in grades})
@@ -241,6 +255,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         help="seconds per cell (a notebook gets 5x)",
     )
     grd.add_argument("--scheduler", help="address of an existing Dask scheduler to use instead")
+    grd.add_argument(
+        "--notebooks",
+        help="only these, comma-separated (the assigned ones), e.g. 01_vanilla_rnn,02_bptt",
+    )
     grd.add_argument(
         "--unsafe-no-sandbox",
         action="store_true",

@@ -201,3 +201,25 @@ def test_grade_by_absolute_path_without_an_activated_environment(course_root, tm
     )  # fmt: skip
     assert done.returncode == 0, done.stderr[-2000:]
     assert "alice,01_vanilla_rnn,5,5" in (tmp_path / "out" / "grades.csv").read_text()
+
+
+def test_layout_problems_are_reported_per_file_and_only_assigned_work_is_graded(
+    course_root, tmp_path, monkeypatch, capsys
+):
+    subs = tmp_path / "subs"
+    (subs / "erin" / "week1").mkdir(parents=True)
+    nbformat.write(notebook(), subs / "erin" / "01_vanilla_rnn (1).ipynb")  # renamed by a browser
+    nbformat.write(
+        notebook(), subs / "erin" / "week1" / "01_vanilla_rnn.ipynb"
+    )  # one level too deep
+    out = tmp_path / "out"
+    (g,) = grade_class(course_root, subs, out, limits=LIMITS, notebooks=["01_vanilla_rnn"])
+    assert g.status.startswith("missing")
+    assert (
+        "01_vanilla_rnn (1).ipynb ignored: not a course notebook (rename it to 01_vanilla_rnn.ipynb)"
+        in g.status
+    )
+    assert "week1/ ignored: notebooks go right in the student's folder" in g.status
+    monkeypatch.chdir(course_root)
+    assert main(["grade", str(subs), "--notebooks", "01_vanilla_rnn,99_nothing"]) == 2
+    assert "99_nothing not in this course" in capsys.readouterr().err

@@ -614,3 +614,17 @@ def test_no_jail_means_no_grading_unless_told(monkeypatch):
     if os.geteuid() == 0:
         with pytest.raises(PermissionError, match="never runs as root"):
             sandbox.run([], LIMITS, unsafe=True)
+
+
+def test_a_looping_answer_is_named_and_costs_one_timeout():
+    loop = "while True:\n    pass"
+    nb = notebook(rnn=loop)
+    grade = grader.grade_notebook(
+        "x", "01_vanilla_rnn", nbformat.writes(nb).encode(), SOURCE, LIMITS, seed=SEED
+    )
+    (softmax, rnn) = grade.exercises
+    assert softmax.score == 2 and rnn.score == 0
+    assert "rnn_cell_forward did not finish: its test timed out after 8 s" in rnn.message, (
+        rnn.message
+    )
+    assert "the test of rnn_cell_forward timed out" in grade.status

@@ -110,6 +110,29 @@ def tasks(submissions: Path, stems: Sequence[str]) -> list[tuple[str, str, bytes
     return found
 
 
+def layout_problems(submissions: Path, stems: Sequence[str]) -> list[tuple[str, str]]:
+    """What in each student's folder is not graded, and why: ``(student, why)`` per file."""
+    problems: list[tuple[str, str]] = []
+    for folder in sorted(
+        p for p in submissions.iterdir() if p.is_dir() and not p.name.startswith(".")
+    ):
+        for entry in sorted(folder.iterdir()):
+            if entry.is_dir() and any(entry.rglob("*.ipynb")):
+                problems.append(
+                    (
+                        folder.name,
+                        f"{entry.name}/ ignored: notebooks go right in the student's folder",
+                    )
+                )
+            elif entry.suffix == ".ipynb" and entry.is_symlink():
+                problems.append((folder.name, f"{entry.name} ignored: a link, not a file"))
+            elif entry.suffix == ".ipynb" and entry.stem not in stems:
+                near = [s for s in stems if entry.stem.startswith(s)]
+                hint = f" (rename it to {near[0]}.ipynb)" if near else ""
+                problems.append((folder.name, f"{entry.name} ignored: not a course notebook{hint}"))
+    return problems
+
+
 def run_tasks(
     work: list[tuple[str, str, bytes | None]], sources: dict[str, str], limits: sandbox.Limits,
     jobs: int, scheduler: str | None, unsafe: bool = False,
@@ -282,9 +305,10 @@ def write_gradebook(
 def grade_class(
     root: Path, submissions: Path, out: Path, *, jobs: int = 1, scheduler: str | None = None,
     limits: sandbox.Limits = sandbox.Limits(),  # noqa: B008 (frozen dataclass: an immutable default)
-    unsafe: bool = False,
+    unsafe: bool = False, notebooks: Sequence[str] | None = None,
 ) -> list[grader.NotebookGrade]:  # fmt: skip
-    """Grade every student's every course notebook; write ``out/grades.csv``, feedback, gradebook.
+    """Grade every student's every course notebook (or only ``notebooks``, the assigned ones); write
+    ``out/grades.csv``, feedback and the gradebook, for the assigned notebooks only.
 
     Refuses (``RuntimeError``) where no jail can be built, unless ``unsafe``: then student code
     runs with limits only, never as root, and every status says so.
@@ -295,12 +319,17 @@ def grade_class(
     elif why := jail.unavailable():
         raise RuntimeError(f"cannot grade safely here: {why}. Pass --unsafe-no-sandbox to grade "
                            "anyway (never as root).")  # fmt: skip
-    stems = course.solution_stems(root)
+    every = course.solution_stems(root)
+    unknown = sorted(set(notebooks or ()) - set(every))
+    if unknown:
+        raise ValueError(f"not course notebooks: {', '.join(unknown)}; known: {', '.join(every)}")
+    stems = [s for s in every if notebooks is None or s in notebooks]
     sources = {s: (root / "solutions" / f"{s}.ipynb").read_text() for s in stems}
     refused: list[tuple[str, str]] = []
     with tempfile.TemporaryDirectory(prefix="rnncourse-zip-") as tmp:
         if submissions.is_file() and zipfile.is_zipfile(submissions):
             submissions, refused = extract_zip(submissions, Path(tmp))
+        refused += layout_problems(submissions, every)
         work = tasks(submissions, stems)
     grades = run_tasks(work, sources, limits, jobs, scheduler, unsafe)
     for student, why in refused:

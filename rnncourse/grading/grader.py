@@ -177,6 +177,15 @@ def _added_cells(student_cells: list[dict[str, Any]], source_ids: set[Any]) -> d
     return added
 
 
+def _where(run: list[dict[str, Any]], k: int) -> str:
+    """A cell as a student finds it: the test of an exercise, or the cell after the last test."""
+    if 0 <= k < len(run) and run[k]["kind"] == "collect":
+        return f"the test of {run[k]['exercise']}"
+    before = [c["exercise"] for c in run[:k] if c["kind"] == "collect"]
+    where = f"after the test of {before[-1]}" if before else "before the first test"
+    return f"a cell {where}"
+
+
 def verdict(exercise: str, cases: list[Case], collected: list[Any] | None,
             failed_helpers: frozenset[str]) -> str:  # fmt: skip
     """``"passed"`` or what is wrong, from the outputs the jail sent back (untrusted data)."""
@@ -237,7 +246,12 @@ def grade_notebook(
     for cell in tests:
         gid = cell.metadata.nbgrader["grade_id"]
         name, points = gid.removeprefix("test_"), float(cell.metadata.nbgrader["points"])
-        message = verdict(name, cases[name], result.collected.get(name), frozenset(failed))
+        stopped = [why for k, why in grade.skipped_cells if run[k].get("exercise") == name]
+        message = (
+            f"{name} did not finish: its test {stopped[0]} (a loop that never ends?)"
+            if stopped and name not in result.collected
+            else verdict(name, cases[name], result.collected.get(name), frozenset(failed))
+        )
         if len(message) > MAX_MESSAGE_CHARS:
             message = message[:MAX_MESSAGE_CHARS] + " … (cut)"
         if message != "passed":
@@ -245,7 +259,7 @@ def grade_notebook(
         grade.exercises.append(
             ExerciseGrade(gid, name, points, points if message == "passed" else 0.0, message)
         )
-    notes = [f"cell {k + 1} {why}" for k, why in grade.skipped_cells]
+    notes = [f"{_where(run, k)} {why}" for k, why in grade.skipped_cells]
     if notes:
         grade.status = "ok, skipped: " + "; ".join(notes)
     if result.compile_errors:

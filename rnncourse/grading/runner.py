@@ -44,7 +44,8 @@ def _limit(limits: dict[str, int]) -> None:
         (resource.RLIMIT_CORE, 0),
         (resource.RLIMIT_NPROC, limits["processes"]),
     ):
-        resource.setrlimit(what, (value, value))
+        if value >= 0:  # -1: leave this limit as it is
+            resource.setrlimit(what, (value, value))
 
 
 def _send(message: dict[str, Any]) -> None:

@@ -260,7 +260,8 @@ def run(cells: list[dict[str, Any]], limits: Limits, also_withheld: Iterable[str
                 "memory_mb": limits.memory_mb,
                 "cpu_s": int(limits.total_timeout) + 5,
                 "file_mb": limits.file_mb,
-                "processes": limits.processes,
+                "processes": -1 if unsafe else limits.processes,  # outside a user namespace,
+                # the count is all of the instructor's processes: left as it is
             },
         }
         attempt = _Attempt(plaindata.dumps(job), limits, pkg, unsafe)
