@@ -108,7 +108,7 @@ correct_cell = partial(_rnn_cell, bug="")  # an independent, correct implementat
 
 def test_an_independent_correct_answer_passes_under_the_guard(capsys):
     check("rnn_cell_forward", correct_cell)
-    assert "all 4 checks passed" in capsys.readouterr().out
+    assert "all 7 checks passed" in capsys.readouterr().out
 
 
 @pytest.mark.parametrize(
@@ -254,7 +254,7 @@ def test_an_unknown_wrong_answer_reports_the_first_difference_and_time_step(ungu
 
     with pytest.raises(
         AssertionError,
-        match=r"rnn_forward: a is wrong at time step t=3: first difference at index \(0, 2, 0\), expected .*, got .*values differ\) \(inputs: m=2, T=3",
+        match=r"rnn_forward: a is wrong at time step t=3 \(steps 1 to 2 are right\): first difference at index \(0, 2, 0\), expected .*, got .*values differ\) \(y_hat, caches are right; a is wrong\) \(inputs: m=2, T=3",
     ):
         check("rnn_forward", late_bug, seed=0)
 
@@ -277,9 +277,10 @@ def test_judge_works_on_plain_data_collected_elsewhere():
     """A grader runs collect() in the student's process and judge() in its own."""
     e = EXERCISES["rnn_cell_forward"]
     case = e.cases(7)[2]
-    got = [np.array(a.tolist()) for a in e.collect(correct_cell, case)]  # round-trip as plain lists
+    a_next, y_hat_t, cache = e.collect(correct_cell, case)
+    got = [np.array(a_next.tolist()), np.array(y_hat_t.tolist()), cache]  # round-trip as lists
     e.judge(case, got)
-    wrong = [got[0], got[1][:, ::-1].copy()]
+    wrong = [got[0], got[1][:, ::-1].copy(), cache]
     with pytest.raises(AssertionError, match="y_hat_t is wrong"):
         e.judge(case, wrong)
 

@@ -191,6 +191,7 @@ SEQUENCE_LOSS = Exercise(
     notebook=NB,
     reference=partial(_seq_loss, bug=""),
     make_cases=_seq_loss_cases,
+    helpers=("cross_entropy_step",),
     returns="array",
     outputs=("L",),
     hint="y_hat[:, t] (m, n_y) and y[:, t] (m,) are step t; your cross_entropy_step gives (m,) "
@@ -251,7 +252,8 @@ def _out_bwd_cases(rng: np.random.Generator) -> list[Case]:
         a = inputs.normal(rng, m, T, n_a).clip(-0.95, 0.95)  # hidden states, inside (-1, 1)
         W_ya = inputs.rnn_params(rng, s["n_x"], n_a, n_y)["W_ya"]
         y_hat = R.softmax(a @ W_ya.T + inputs.normal(rng, n_y, scale=0.5))  # (m, T, n_y)
-        args = (y_hat, inputs.labels(rng, n_y, m, T), a, W_ya, inputs.mask(rng, m, T))
+        y = inputs.labels(rng, n_y - 1 if len(out) == 0 else n_y, m, T)  # case 1: no top class
+        args = (y_hat, y, a, W_ya, inputs.mask(rng, m, T))
         out.append(Case(f"y_hat of shape {y_hat.shape}, a of shape {a.shape}", args))
     return out
 
@@ -348,6 +350,7 @@ RNN_CELL_BACKWARD = Exercise(
     notebook=NB,
     reference=R.rnn_cell_backward,
     make_cases=_cell_bwd_cases,
+    shared="dz = da_next ⊙ (1 − a⟨t⟩²), the gradient through the tanh (its derivative 1 − a⟨t⟩²)",
     returns="dict",
     outputs=("dx_t", "da_prev", *_GRADS),
     hint="with dz = da_next * (1 - a_next**2) of shape (m, n_a): dx_t = dz @ W_ax (m, n_x), "
@@ -419,6 +422,7 @@ RNN_BACKWARD = Exercise(
     name="rnn_backward",
     backward_in_time=True,
     notebook=NB,
+    helpers=("rnn_cell_backward",),
     reference=R.rnn_backward,
     make_cases=_seq_bwd_cases,
     returns="dict",

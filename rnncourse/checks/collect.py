@@ -44,6 +44,9 @@ class Signature:
     graded: tuple[str, ...]  # which of outputs are compared
     hint: str = ""  # shown when the function raises
     number_as_array: bool = False  # a returned real or complex number becomes a 0-d array
+    # for a returned cache (a dict, or a list of dicts), the keys that are graded: other entries
+    # a student adds are dropped before they could fail the plain-data rules
+    cache_keys: tuple[tuple[str, tuple[str, ...]], ...] = ()
 
     def describe(self) -> str:
         """What the function should return, in words."""
@@ -133,7 +136,18 @@ def pick(sig: Signature, result: Any) -> list[Data]:
         if missing:
             raise AssertionError(f"{sig.name}'s result is missing {missing}; expected {want}")
         values = [result[k] for k in sig.graded]
+    keep = {str(k): tuple(keys) for k, keys in sig.cache_keys}
+    values = [_keep(v, keep[k]) if k in keep else v for k, v in zip(sig.graded, values, strict=True)]
     return [as_data(sig.name, k, v) for k, v in zip(sig.graded, values, strict=True)]
+
+
+def _keep(value: Any, keys: tuple[str, ...]) -> Any:
+    """A cache with only the graded ``keys`` of each dict in it (a dict, or a list of dicts)."""
+    if isinstance(value, dict):
+        return {k: v for k, v in value.items() if k in keys}
+    if isinstance(value, list | tuple) and all(isinstance(v, dict) for v in value):
+        return [_keep(v, keys) for v in value]
+    return value
 
 
 def kind(x: Any) -> str:

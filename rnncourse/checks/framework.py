@@ -29,7 +29,7 @@ from typing import Any
 import numpy as np
 import torch
 
-from rnncourse.checks import collect
+from rnncourse.checks import collect, diagnosis
 from rnncourse.checks.collect import Data, Returns, Signature, inexact, kind, same
 
 
@@ -98,6 +98,10 @@ class Exercise:
     number_as_array: bool = False  # a returned number is graded like a 0-d array (rtol, atol)
     rtol: float = 1e-6
     atol: float = 1e-8
+    helpers: tuple[str, ...] = ()  # exercises this function usually calls (rnn_forward: the cell)
+    cache_items: dict[str, tuple[str, ...]] = field(default_factory=dict)  # a cache's items/keys
+    per_step: tuple[str, ...] = ()  # outputs that are a list of caches, one per time step
+    shared: str = ""  # what every output is computed from, named when all of them are wrong
 
     @property
     def graded_outputs(self) -> tuple[str, ...]:
@@ -126,6 +130,7 @@ class Exercise:
             graded=self.graded_outputs,
             hint=self.hint,
             number_as_array=self.number_as_array,
+            cache_keys=tuple(self.cache_items.items()),
         )
 
     def pick(self, result: Any) -> list[Data]:
@@ -148,69 +153,304 @@ class Exercise:
 
     # --- 3. judging ---------------------------------------------------------------------------
 
-    def judge(self, case: Case, got: list[Data]) -> None:
-        """Compare graded outputs with the reference; ``AssertionError`` naming what is wrong."""
-        __tracebackhide__ = True  # IPython shows the student's frames, not the framework's
-        expected = self.expected(case)
-        for k, e, g in zip(self.graded_outputs, expected, got, strict=True):
-            if not isinstance(e, np.ndarray):
-                if g != e:
-                    self._diagnose(case, got, _plain_difference(k, e, g))
-                continue
-            if not isinstance(g, np.ndarray):
-                raise AssertionError(f"{self.name}: {k} should be a NumPy array, got {kind(g)}")
-            if g.shape != e.shape:
-                self._diagnose(case, got, f"{k} has shape {g.shape}, expected {e.shape}")
-            if g.dtype != e.dtype:
-                self._diagnose(case, got, f"{k} has dtype {g.dtype}, expected {e.dtype}")
-            if inexact(g) and not np.isfinite(g).all() and np.isfinite(e).all():
-                self._diagnose(case, got, f"{k} contains NaN or inf")
-            if not same(g, e, self.rtol, self.atol):
-                self._diagnose(case, got, self._first_difference(k, e, g))
+    def verdict(
+        self,
+        cases: list[Case],
+        outputs: list[list[Data] | str],
+        failed_helpers: frozenset[str] = frozenset(),
+    ) -> str:
+        """``"passed"``, or what is wrong, from the outputs of every case alone.
 
-    def _diagnose(self, case: Case, got: list[Data], what: str) -> None:
-        __tracebackhide__ = True  # IPython shows the student's frames, not the framework's
+        ``outputs[i]`` is what :func:`~rnncourse.checks.collect.collect` returned for
+        ``cases[i]``, or the message it raised (a ``str``). ``failed_helpers``: the exercises
+        whose check the student's own helpers fail. Needs no function, so a grader that ran the
+        student's code elsewhere gets the very message a notebook shows; never raises, whatever
+        the outputs hold.
+        """
+        try:
+            with np.errstate(all="ignore"):
+                return self._verdict(list(cases), outputs, failed_helpers)
+        except Exception as e:  # untrusted data of a shape nobody foresaw: a message, never a crash
+            return (
+                f"{self.name}: its outputs could not be compared ({type(e).__name__}); "
+                f"it should return {self.signature.describe()}."
+            )
+
+    def _verdict(
+        self, cases: list[Case], outputs: Any, failed_helpers: frozenset[str]
+    ) -> str:
+        if not isinstance(outputs, list | tuple) or len(outputs) != len(cases):
+            return f"{self.name}: not graded, the outputs that came back were malformed."
+        n = len(self.graded_outputs)
+        got: list[list[Data] | str] = []
+        for out in outputs:
+            if isinstance(out, str):
+                got.append(out[:2000])
+            elif not isinstance(out, list | tuple) or len(out) != n:
+                got.append(f"{self.name} returned outputs of the wrong structure ({kind(out)})")
+            else:
+                got.append(list(out))
+        expected = [self.expected(c) for c in cases]
+        wrong = [
+            i for i, (e, g) in enumerate(zip(expected, got, strict=True))
+            if isinstance(g, str) or not all(self._same(x, y) for x, y in zip(e, g, strict=True))
+        ]  # fmt: skip
+        if not wrong:
+            return "passed"
+        broken = [h for h in self.helpers if h in failed_helpers]
+        if broken:
+            return (
+                f"{self.name} is wrong, and your {broken[0]} fails its own check: fix "
+                f"{broken[0]} first (run its test cell), then test {self.name} again."
+            )
+        first = wrong[0]
+        mistake = self._matching_mistake(cases, got, expected)
+        data = [i for i in wrong if not isinstance(got[i], str)]
+        if mistake is not None:
+            i = data[0]
+            what = self._what(expected[i], got[i])  # type: ignore[arg-type]
+            return (
+                f"{self.name}: {what} (inputs: {cases[i].label}).\nLooks like you {mistake.message}"
+            )
+        if isinstance(got[first], str):
+            return str(got[first])
+        return self._localise(cases, expected, got, data)
+
+    def _same(self, e: Data, g: Data) -> bool:
+        try:
+            return same(g, e, self.rtol, self.atol)
+        except Exception:
+            return False
+
+    def _matching_mistake(
+        self, cases: list[Case], got: list[list[Data] | str], expected: list[list[Data]]
+    ) -> Mistake | None:
+        """The first catalogued mistake that reproduces the answer on *every* case.
+
+        On a case where the student's function raised, the mistake must raise too; it must
+        reproduce at least one case where the answer is wrong and returned values.
+        """
         for mistake in self.mistakes:
-            try:
-                with np.errstate(all="ignore"):
-                    theirs = self.pick(mistake.fn(*copy.deepcopy(case.args)))
-            except Exception:  # a mistake that cannot run on these inputs cannot be the one
-                continue
-            if all(same(g, m, self.rtol, self.atol) for g, m in zip(got, theirs, strict=True)):
-                raise AssertionError(
-                    f"{self.name}: {what} (inputs: {case.label}).\nLooks like you {mistake.message}"
-                )
-        raise AssertionError(f"{self.name}: {what} (inputs: {case.label}).")
+            shown = False
+            for case, g, e in zip(cases, got, expected, strict=True):
+                try:
+                    with np.errstate(all="ignore"):
+                        theirs: list[Data] | None = self.pick(mistake.fn(*copy.deepcopy(case.args)))
+                except Exception:  # this mistake cannot run on these inputs
+                    theirs = None
+                if isinstance(g, str):
+                    if theirs is not None and not all(
+                        self._same(m, x) for m, x in zip(theirs, e, strict=True)
+                    ):
+                        break  # the mistake gives (wrong) values where the answer raised
+                    continue
+                if theirs is None or not all(
+                    self._same(m, x) for m, x in zip(theirs, g, strict=True)
+                ):
+                    break
+                shown = shown or not all(self._same(x, y) for x, y in zip(e, g, strict=True))
+            else:
+                if shown:
+                    return mistake
+        return None
 
-    def _first_difference(self, k: str, e: np.ndarray, g: np.ndarray) -> str:
-        bad = ~np.isclose(g, e, rtol=self.rtol, atol=self.atol) if inexact(e) else g != e
-        wrong = np.argwhere(bad)  # indices in C order: by time step when time is the axis after m
-        if k in self.time_axis and self.backward_in_time:
-            axis = self.time_axis[k]
-            wrong = wrong[wrong[:, axis] == wrong[:, axis].max()]  # the step backprop reaches first
-        idx = tuple(int(i) for i in wrong[0])
-        if not idx:  # one number
-            return f"{k} is wrong: expected {e[idx]:.6g}, got {g[idx]:.6g}"
-        when = ""
-        if k in self.time_axis:
-            t = idx[self.time_axis[k]] + 1
-            going = f", the first step where it departs going backwards from t={e.shape[self.time_axis[k]]}"
-            when = f" at time step t={t}" + (going if self.backward_in_time else "")
-        return (
-            f"{k} is wrong{when}: first difference at index {idx}, expected {e[idx]:.6g}, "
-            f"got {g[idx]:.6g} ({int(bad.sum())} of {bad.size} values differ)"
+    def _what(self, e: list[Data], g: list[Data]) -> str:
+        """The first wrong output of one case, in words."""
+        for k, x, y in zip(self.graded_outputs, e, g, strict=True):
+            if self._same(x, y):
+                continue
+            return self._problem(k, x, y)
+        return "the outputs are wrong"
+
+    def _sized_by(self, e: np.ndarray, g: np.ndarray, args: tuple[Any, ...]) -> str:
+        """Which input gives the size of each axis that came out wrong (e.g. ``n_x = 7``)."""
+        if g.ndim != e.ndim:
+            return ""
+        names = self.signature.params
+        notes = []
+        for axis, (want, have) in enumerate(zip(e.shape, g.shape, strict=True)):
+            if want == have:
+                continue
+            for name, arg in zip(names, args, strict=False):
+                if isinstance(arg, int) and not isinstance(arg, bool) and arg == want:
+                    notes.append(f"axis {axis} has {have} entries, expected {want} = {name}")
+                    break
+                if isinstance(arg, np.ndarray) and want in arg.shape:
+                    notes.append(
+                        f"axis {axis} has {have} entries, expected {want} = {name}.shape[{arg.shape.index(want)}]"
+                    )
+                    break
+        return f" ({'; '.join(notes)})" if notes else ""
+
+    def _problem(
+        self, k: str, e: Data, g: Data, sizes: tuple[int, ...] = (), args: tuple[Any, ...] = ()
+    ) -> str:
+        if k in self.cache_items:
+            return diagnosis.explain_cache(k, e, g, self.cache_items[k], k in self.per_step)
+        structure = diagnosis.explain_structure(k, e, g)
+        if structure and isinstance(e, np.ndarray) and isinstance(g, np.ndarray) and g.shape != e.shape:
+            if diagnosis.permuted(e, g) is not None:
+                return diagnosis.explain_array(k, e, g, sizes, self.time_axis.get(k))
+            return structure + self._sized_by(e, g, args)
+        if structure:
+            return structure
+        if not isinstance(e, np.ndarray):
+            return diagnosis.explain_plain(k, e, g)
+        if inexact(g) and not np.isfinite(g).all() and np.isfinite(e).all():
+            return (
+                f"{k} contains NaN or inf where every expected value is finite: an overflow "
+                "(e.g. np.exp of a large number) or a division by zero"
+            )
+        axis = self.time_axis.get(k)
+        relation = diagnosis.explain_array(k, e, g, sizes, axis)
+        return relation or diagnosis.first_difference(k, e, g, axis, self.backward_in_time)
+
+    def _localise(
+        self,
+        cases: list[Case],
+        expected: list[list[Data]],
+        got: list[list[Data] | str],
+        wrong: list[int],
+    ) -> str:
+        """Which outputs are wrong, which term (from the probes), and how (no mistake matched)."""
+        ks = self.graded_outputs
+        ok = {k: True for k in ks}
+        for i, (e, g) in enumerate(zip(expected, got, strict=True)):
+            if isinstance(g, str):
+                continue
+            for k, x, y in zip(ks, e, g, strict=True):
+                ok[k] = ok[k] and self._same(x, y)
+        bad = [k for k in ks if not ok[k]] or list(ks)
+        i = wrong[0]
+        probe_note = self._probe_note(cases, expected, got, bad[0])
+        if probe_note:  # a random case shows it more plainly than a probe: report that one
+            plain = [j for j in wrong if not cases[j].label.startswith("probe")]
+            i = plain[0] if plain else i
+        g_i = got[i]
+        assert not isinstance(g_i, str)
+        k = bad[0]
+        swapped = self._swapped(k, expected[i], g_i)
+        what = swapped or self._problem(
+            k, expected[i][ks.index(k)], g_i[ks.index(k)], _sizes(cases[i]), cases[i].args
         )
+        notes = probe_note
+        caches = [c for c in bad if c in self.cache_items and c != k and c not in self.per_step]
+        if caches:  # gate by gate: the first wrong entry of the returned cache
+            c = caches[0]
+            j = ks.index(c)
+            notes += "\nGate by gate, from your cache: " + diagnosis.explain_cache(
+                c, expected[i][j], g_i[j], self.cache_items[c]
+            ) + "."
+        if self.shared and len(bad) == len(ks) > 1:
+            notes += f"\nEvery output is wrong: look first at what they all share, {self.shared}."
+        elif not swapped and self.hint and any(
+            w in what for w in ("first difference", "is scaled", "is shifted", "NaN", "is wrong:")
+        ):
+            notes += f"\nHint: {self.hint}"
+        status = ""
+        if len(ks) > 1:
+            right = [x for x in ks if ok[x]]
+            status = (
+                f" ({', '.join(right)} {'is' if len(right) == 1 else 'are'} right; "
+                f"{', '.join(bad)} {'is' if len(bad) == 1 else 'are'} wrong)"
+                if right
+                else f" ({', '.join(bad)}: all wrong)"
+            )
+        return f"{self.name}: {what}{status} (inputs: {cases[i].label}).{notes}"
+
+    def _swapped(self, k: str, e: list[Data], g: list[Data]) -> str:
+        """'' unless output ``k`` holds another output's expected value (the return order)."""
+        ks = self.graded_outputs
+        j = ks.index(k)
+        for other, x in zip(ks, e, strict=True):
+            if other != k and self._same(x, g[j]):
+                return (
+                    f"{k} holds the value of {other}: return them in the order "
+                    f"{self.signature.describe()} (swapped?)"
+                )
+        return ""
+
+    def _probe_note(
+        self, cases: list[Case], expected: list[list[Data]], got: list[list[Data] | str], k: str
+    ) -> str:
+        """Term isolation: which probe (all but one term switched off) is the first one wrong."""
+        j = self.graded_outputs.index(k)
+        probes = [
+            (c.label, self._same(e[j], g[j]) if not isinstance(g, str) else False)
+            for c, e, g in zip(cases, expected, got, strict=True)
+            if c.label.startswith("probe ")
+        ]
+        if not probes:
+            return ""
+        for label, right in probes:
+            if not right:
+                term, _, tail = label.removeprefix("probe ").partition(": ")
+                how, _, expect = tail.partition("; ")
+                good = [lab.removeprefix("probe ").partition(": ")[0] for lab, r in probes if r]
+                also = f"; with only {' or only '.join(good)} left it is right" if good else ""
+                return (
+                    f"\nTerm by term: with {how} only {term} is left ({expect}), and your {k} "
+                    f"is wrong{also}. Look at {term}."
+                )
+        return (
+            "\nTerm by term: with all but one term switched off ("
+            + "; ".join(lab.removeprefix("probe ").partition(": ")[2].partition("; ")[0]
+                        for lab, _ in probes)  # fmt: skip
+            + f") your {k} is right each time: each term alone is right, so the way they are "
+            "combined is wrong (an activation, a gate, a sum or a product of the terms)."
+        )
+
+    def judge(self, case: Case, got: list[Data]) -> None:
+        """Judge one case; ``AssertionError`` with :meth:`verdict`'s message if it is wrong."""
+        __tracebackhide__ = True  # IPython shows the student's frames, not the framework's
+        message = self.verdict([case], [got])
+        if message != "passed":
+            raise AssertionError(message)
 
     # --- all three ------------------------------------------------------------------------------
 
+    def outputs_of(self, fn: Callable[..., Any], cases: list[Case]) -> list[list[Data] | str]:
+        """What :meth:`collect` returns for each case, or the message it raised."""
+        out: list[list[Data] | str] = []
+        for case in cases:
+            try:
+                with np.errstate(all="ignore"):
+                    out.append(self.collect(fn, case))
+            except AssertionError as e:
+                out.append(str(e))
+        return out
+
+    def failed_helpers(self, fn: Callable[..., Any], seed: int | None) -> frozenset[str]:
+        """The helper exercises whose check the student's own helper (in ``fn``'s globals) fails."""
+        from rnncourse.checks import EXERCISES  # the registry imports this module
+
+        found = getattr(fn, "__globals__", {})
+        failed = set()
+        for h in self.helpers:
+            helper = found.get(h)
+            if callable(helper) and h in EXERCISES:
+                cases = EXERCISES[h].cases(seed)
+                verdict = EXERCISES[h].verdict(
+                    cases, EXERCISES[h].outputs_of(helper, cases), EXERCISES[h].failed_helpers(helper, seed)
+                )
+                if verdict != "passed":
+                    failed.add(h)
+        return frozenset(failed)
+
     def check(self, fn: Callable[..., Any], seed: int | None = None, quiet: bool = False) -> None:
-        """Check ``fn`` on fresh inputs; ``AssertionError`` naming the mistake on any wrong answer."""
+        """Check ``fn`` on fresh inputs; ``AssertionError`` naming the mistake on any wrong answer.
+
+        The message is :meth:`verdict`'s on the collected outputs: what a grader says too.
+        """
         __tracebackhide__ = True  # IPython shows the student's frames, not the framework's
         if not callable(fn):
             raise AssertionError(f"expected the function {self.name}, got {kind(fn)}")
+        if seed is None:
+            seed = int(np.random.default_rng().integers(2**62))
         cases = self.cases(seed)
-        for case in cases:
-            self.judge(case, self.collect(fn, case))
+        message = self.verdict(cases, self.outputs_of(fn, cases), self.failed_helpers(fn, seed))
+        if message != "passed":
+            raise AssertionError(message)
         if not quiet:
             print(f"{self.name}: all {len(cases)} checks passed.")
 
@@ -225,13 +465,23 @@ class Exercise:
 # --- helpers ----------------------------------------------------------------------------------
 
 
-def _plain_difference(k: str, e: Any, g: Any) -> str:
-    if isinstance(e, list) and isinstance(g, list):
-        if len(g) != len(e):
-            return f"{k} has {len(g)} items, expected {len(e)}"
-        i = next(i for i, (x, y) in enumerate(zip(e, g, strict=True)) if x != y)
-        return f"{k} is wrong: first difference at position {i}, expected {e[i]!r}, got {g[i]!r}"
-    return f"{k} is wrong: expected {e!r}, got {g!r}"
+def _sizes(case: Case) -> tuple[int, ...]:
+    """Every size in a case's inputs (the dimensions of its arrays), for 'a mean over n'."""
+    out: list[int] = []
+
+    def walk(v: Any) -> None:
+        if isinstance(v, np.ndarray):
+            out.extend(int(n) for n in v.shape)
+        elif isinstance(v, list | tuple):
+            out.append(len(v))
+            for x in v[:50]:
+                walk(x)
+        elif isinstance(v, dict):
+            for x in v.values():
+                walk(x)
+
+    walk(case.args)
+    return tuple(out)
 
 
 # --- the guard against calling a reference --------------------------------------------------

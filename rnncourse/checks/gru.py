@@ -80,7 +80,16 @@ def _simplified_cases(rng: np.random.Generator) -> list[Case]:
             _simplified_params(rng, s["n_x"], s["n_a"]),
         )
         out.append(Case(inputs.label(s, "m n_x n_a"), args))
-    return out
+    return out + inputs.probes(out[0].args, 2, _SIMPLE_PROBES)
+
+
+_SIMPLE_PROBES = [
+    ("the bias b_a", "W_ax = 0 and W_aa = 0", "Γ_u = σ(b_u), c̃ = tanh(b_c)", ("W_ax", "W_aa")),
+    ("the input term W_ax x⟨t⟩", "W_aa = 0 and b_a = 0", "Γ_u and c̃ see only x⟨t⟩ (W_ux x⟨t⟩, W_cx x⟨t⟩)",
+     ("W_aa", "b_a")),
+    ("the recurrent term W_aa a⟨t−1⟩ (a_prev)", "W_ax = 0 and b_a = 0",
+     "Γ_u and c̃ see only a⟨t−1⟩ (W_ua a⟨t−1⟩, W_ca a⟨t−1⟩)", ("W_ax", "b_a")),
+]  # fmt: skip
 
 
 SIMPLIFIED_GRU_CELL_FORWARD = Exercise(
@@ -168,9 +177,10 @@ def _gru_cell(
     else:
         pre = gx[:, 2 * n_a :] + (r * a_prev) @ W_ca.T + b_ca
     c_tilde = R.sigmoid(pre) if bug == "sigmoid_candidate" else np.tanh(pre)
+    cache = {"r": r, "z": z, "c_tilde": c_tilde}
     if bug == "z_flipped":
-        return z * c_tilde + (1.0 - z) * a_prev, {}
-    return (1.0 - z) * c_tilde + z * a_prev, {}
+        return z * c_tilde + (1.0 - z) * a_prev, cache
+    return (1.0 - z) * c_tilde + z * a_prev, cache
 
 
 def _cases(rng: np.random.Generator) -> list[Case]:
@@ -182,9 +192,17 @@ def _cases(rng: np.random.Generator) -> list[Case]:
             inputs.gru_params(rng, s["n_x"], s["n_a"]),
         )
         out.append(Case(inputs.label(s, "m n_x n_a"), args))
-    return out
+    return out + inputs.probes(out[0].args, 2, _GRU_PROBES)
 
 
+_GRU_PROBES = [
+    ("the biases b_ax and b_aa", "W_ax = 0 and W_aa = 0", "the gates and c̃ see only the biases",
+     ("W_ax", "W_aa")),
+    ("the input term W_ax x⟨t⟩ (and b_ax)", "W_aa = 0 and b_aa = 0", "the gates and c̃ see only x⟨t⟩",
+     ("W_aa", "b_aa")),
+    ("the recurrent term W_aa a⟨t−1⟩ (and b_aa)", "W_ax = 0 and b_ax = 0",
+     "the gates and c̃ see only a⟨t−1⟩", ("W_ax", "b_ax")),
+]  # fmt: skip
 _Z_UPDATE = f"{_UPDATE} with Γ_u = 1 − z, i.e. (1 − z) ⊙ c̃ + z ⊙ a⟨t−1⟩"
 _COMMON = [
     ("z_flipped", f"swapped z and 1 − z: {_Z_UPDATE}."),
@@ -215,7 +233,8 @@ def _exercise(name: str, reset_after: bool, specific: list[tuple[str, str]]) -> 
         make_cases=_cases,
         returns="tuple",
         outputs=("a_next", "cache"),
-        graded=("a_next",),
+        graded=("a_next", "cache"),
+        cache_items={"cache": ("r", "z", "c_tilde")},
         hint=_HINT,
         mistakes=catalogue(partial(_gru_cell, reset_after=reset_after), specific + _COMMON),
     )
@@ -290,6 +309,7 @@ GRU_FORWARD = Exercise(
     notebook=NB,
     reference=partial(_gru_seq, bug=""),
     make_cases=_seq_cases,
+    helpers=("gru_cell_forward_reset_after",),
     returns="tuple",
     outputs=("a", "gamma_u"),
     time_axis={"a": 1, "gamma_u": 1},

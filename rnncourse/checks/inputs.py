@@ -99,3 +99,22 @@ def mask(rng: np.random.Generator, m: int, T: int) -> np.ndarray:
     if m > 1 and T > 1:
         lengths[-1] = rng.integers(1, T)
     return np.arange(T) < lengths[:, None]
+
+
+def probes(args: tuple, at: int, plan: list[tuple[str, str, str, tuple[str, ...]]]) -> list:
+    """Term isolation: copies of ``args`` with some parameters ``args[at][key]`` zeroed.
+
+    Each ``(term, how, expect, keys)`` of ``plan`` gives the case ``"probe TERM: HOW; EXPECT"``
+    in which zeroing ``keys`` leaves only ``term`` of the formula (``expect``: what the answer
+    is then). A check names the first term whose probe the answer gets wrong, from the outputs
+    alone.
+    """
+    from rnncourse.checks.framework import Case  # the framework's users import this module
+
+    out = []
+    for term, how, expect, keys in plan:
+        params = {k: (np.zeros_like(v) if k in keys else v.copy()) for k, v in args[at].items()}
+        new = tuple(params if i == at else (a.copy() if isinstance(a, np.ndarray) else a)
+                    for i, a in enumerate(args))  # fmt: skip
+        out.append(Case(f"probe {term}: {how}; {expect}", new))
+    return out

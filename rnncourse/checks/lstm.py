@@ -36,7 +36,9 @@ def _lstm_cell(
         a_next = o * c_next
     else:
         a_next = o * np.tanh(c_prev if bug == "a_from_c_prev" else c_next)
-    return a_next, c_next, {}
+    cache = {"i": i, "f": f, "g": g, "o": o, "x_t": x_t, "a_prev": a_prev, "c_prev": c_prev,
+             "c_next": c_next, "params": p}  # fmt: skip
+    return a_next, c_next, cache
 
 
 def _cell_cases(rng: np.random.Generator) -> list[Case]:
@@ -50,8 +52,17 @@ def _cell_cases(rng: np.random.Generator) -> list[Case]:
             inputs.lstm_params(rng, n_x, n_a),
         )
         out.append(Case(inputs.label(s, "m n_x n_a"), args))
-    return out
+    return out + inputs.probes(out[0].args, 3, _LSTM_PROBES)
 
+
+_LSTM_PROBES = [
+    ("the bias b_a", "W_ax = 0 and W_aa = 0", "every gate is σ or tanh of its block of b_a",
+     ("W_ax", "W_aa")),
+    ("the input term W_ax x⟨t⟩", "W_aa = 0 and b_a = 0", "the gates see only x⟨t⟩", ("W_aa", "b_a")),
+    ("the recurrent term W_aa a⟨t−1⟩ (a_prev)", "W_ax = 0 and b_a = 0", "the gates see only a⟨t−1⟩",
+     ("W_ax", "b_a")),
+]  # fmt: skip
+_LSTM_CACHE = ("i", "f", "g", "o", "x_t", "a_prev", "c_prev", "c_next", "params")
 
 LSTM_CELL_FORWARD = Exercise(
     name="lstm_cell_forward",
@@ -60,7 +71,8 @@ LSTM_CELL_FORWARD = Exercise(
     make_cases=_cell_cases,
     returns="tuple",
     outputs=("a_next", "c_next", "cache"),
-    graded=("a_next", "c_next"),
+    graded=("a_next", "c_next", "cache"),
+    cache_items={"cache": _LSTM_CACHE},
     hint="x_t (m, n_x) @ W_ax.T → (m, 4n_a); a_prev (m, n_a) @ W_aa.T → (m, 4n_a); split into i | f | g | o.",
     mistakes=catalogue(
         _lstm_cell,
@@ -112,18 +124,19 @@ def _lstm_seq(
     x: np.ndarray, a0: np.ndarray, c0: np.ndarray, p: dict[str, np.ndarray], bug: str
 ) -> tuple[np.ndarray, np.ndarray, list]:
     a_t, c_t = a0, (np.zeros_like(c0) if bug == "c_zeros" else c0)
-    a, c = [], []
+    a, c, caches = [], [], []
     for t in range(x.shape[1]):
         a_in = a0 if bug == "a_not_carried" else a_t
         c_in = c0 if bug == "c_not_carried" else c_t
-        a_next, c_next, _ = R.lstm_cell_forward(x[:, t], a_in, c_in, p)
+        a_next, c_next, cache = R.lstm_cell_forward(x[:, t], a_in, c_in, p)
+        caches.append(cache)
         a.append(a_t if bug == "stored_prev" else a_next)
         c.append(c_t if bug == "stored_prev" else c_next)
         a_t, c_t = a_next, c_next
     if bug == "last_only":
-        return a_t, c_t, []  # (m, n_a) each
+        return a_t, c_t, caches  # (m, n_a) each
     axis = 0 if bug == "time_first" else 1
-    return np.stack(a, axis=axis), np.stack(c, axis=axis), []
+    return np.stack(a, axis=axis), np.stack(c, axis=axis), caches
 
 
 def _seq_cases(rng: np.random.Generator) -> list[Case]:
@@ -147,7 +160,10 @@ LSTM_FORWARD = Exercise(
     make_cases=_seq_cases,
     returns="tuple",
     outputs=("a", "c", "caches"),
-    graded=("a", "c"),
+    graded=("a", "c", "caches"),
+    cache_items={"caches": _LSTM_CACHE},
+    per_step=("caches",),
+    helpers=("lstm_cell_forward",),
     time_axis={"a": 1, "c": 1},
     hint="x is (m, T_x, n_x): step t reads x[:, t, :]; a and c are (m, T_x, n_a).",
     mistakes=catalogue(

@@ -84,7 +84,11 @@ def _build_vocab_cases(rng: np.random.Generator) -> list[Case]:
         "The cat slept .",
         "Wands and owls .",
     ]
-    cases = [Case("4 hand-written sentences, min_freq=2", (first, 2))]
+    spaced = ["The owl  saw the\tcat", "the cat\nsaw  an owl ."]  # split() treats all alike
+    cases = [
+        Case("4 hand-written sentences, min_freq=2", (first, 2)),
+        Case("2 sentences with double spaces, a tab and a newline, min_freq=1", (spaced, 1)),
+    ]
     cases.append(Case("1 sentence, min_freq=1", (_corpus(rng, 1, 8), 1)))
     cases.append(Case("1 sentence of 1 word, min_freq=1", (_corpus(rng, 1, 1), 1)))
     for min_freq in (2, 3):
@@ -198,6 +202,7 @@ def _encode_cases(rng: np.random.Generator) -> list[Case]:
         Case("'The owl saw a dragon .', 8 tokens in itos", ("The owl saw a dragon .", first)),
         Case("'owl' (1 word), 8 tokens in itos", ("owl", first)),
         Case("'Quidditch' (1 unknown word), 8 tokens in itos", ("Quidditch", first)),
+        Case("'The  owl\tsaw .' (two spaces and a tab), 8 tokens in itos", ("The  owl\tsaw .", first)),
     ]
     for _ in range(2):
         itos = _vocab_of(rng)
@@ -353,10 +358,12 @@ def _one_hot_sizes(rng: np.random.Generator) -> list[tuple[int, int, int]]:
 
 
 def _one_hot_cases(rng: np.random.Generator) -> list[Case]:
-    return [
+    cases = [
         Case(f"m={m}, T={T}, n_x={n_x}", (_ids(rng, m, T, n_x), n_x))
         for m, T, n_x in _one_hot_sizes(rng)
     ]
+    low = rng.integers(0, 3, size=(2, 4))  # ids 0..2 of a vocabulary of 7: the top ids unused
+    return [*cases, Case("m=2, T=4, n_x=7, ids only in 0..2 (the top ids unused)", (low, 7))]
 
 
 ONE_HOT = Exercise(
@@ -418,7 +425,7 @@ def _pad_batch(seqs: list[list[int]], bug: str) -> tuple[np.ndarray, np.ndarray,
         else:
             padded[i, : len(s)] = s
     mask = np.arange(T_x) < lengths[:, None]  # (m, T_x): (T_x,) against (m, 1)
-    if bug == "pad_front":
+    if bug in ("pad_front", "mask_from_padding"):
         mask = padded != pad
     elif bug == "mask_inverted":
         mask = ~mask
@@ -437,7 +444,9 @@ def _seq(rng: np.random.Generator, length: int) -> list[int]:
 def _pad_batch_cases(rng: np.random.Generator) -> list[Case]:
     shapes = [[4, 1, 6, 3], [1], [5], [2, 2, 2]]
     shapes.append([int(n) for n in rng.integers(1, 8, size=int(rng.integers(2, 6)))])
-    return [Case(f"m={len(ls)}, lengths {ls}", ([_seq(rng, n) for n in ls],)) for ls in shapes]
+    cases = [Case(f"m={len(ls)}, lengths {ls}", ([_seq(rng, n) for n in ls],)) for ls in shapes]
+    labels = [[1, 0, 1], [0], [0, 1, 1, 0]]  # 0/1 labels, as the notebook pads: real zeros inside
+    return [*cases, Case("m=3, 0/1 labels [[1, 0, 1], [0], [0, 1, 1, 0]] (real zeros)", (labels,))]
 
 
 PAD_BATCH = Exercise(
@@ -481,6 +490,12 @@ PAD_BATCH = Exercise(
                 "False, so argmin gives 0. Count the True entries: mask.sum(axis=1).",
             ),
             (
+                "mask_from_padding",
+                "computed the mask from the padded values (padded != 0): a real token can be 0 "
+                "too (the notebook pads 0/1 labels). The mask comes from the lengths: "
+                "np.arange(T_x) < lengths[:, None].",
+            ),
+            (
                 "lengths_minus_one",
                 "gave the index of the last token (len - 1) as the length: T_x^(i) counts the "
                 "tokens, len(seq).",
@@ -507,6 +522,7 @@ def _columns(ids: np.ndarray, E: np.ndarray) -> np.ndarray:
 def _embedding_lookup(ids: np.ndarray, E: np.ndarray, bug: str) -> np.ndarray:
     return {
         "one_hot_times_E_T": lambda: np.eye(E.shape[0])[ids] @ E.T,  # raises unless n_x == n_e
+        "one_hot_product": lambda: np.eye(E.shape[0])[ids] @ E,
         "columns": lambda: _columns(ids, E),
         "off_by_one": lambda: E[ids - 1],
         "time_major": lambda: E[ids.T],
@@ -518,13 +534,17 @@ def _embedding_cases(rng: np.random.Generator) -> list[Case]:
     for _ in range(2):
         n_x, n_e = (int(n) for n in rng.choice(np.arange(2, 10), size=2, replace=False))
         sizes.append((int(rng.integers(2, 6)), int(rng.integers(2, 7)), n_x, n_e))
-    return [
+    cases = [
         Case(
             f"m={m}, T={T}, n_x={n_x}, n_e={n_e}",
             (_ids(rng, m, T, n_x), rng.normal(size=(n_x, n_e))),
         )
         for m, T, n_x, n_e in sizes
     ]
+    E = rng.normal(size=(6, 3))
+    E[5] = np.inf  # a row no id picks: a lookup never touches it, a one-hot product does (0·inf)
+    ids = rng.integers(0, 5, size=(2, 3))
+    return [*cases, Case("m=2, T=3, n_x=6, n_e=3, E's unused last row inf", (ids, E))]
 
 
 EMBEDDING_LOOKUP = Exercise(
@@ -549,6 +569,13 @@ EMBEDDING_LOOKUP = Exercise(
                 "indexed the columns of E, E[:, ids] (the lecture's E is (n_e, n_x) and E o_w "
                 "picks a column): here E is stored like torch.nn.Embedding.weight, (n_x, n_e), "
                 "one row per token, so the lookup is E[ids].",
+            ),
+            (
+                "one_hot_product",
+                "built one-hot vectors and multiplied them by E: the result is the same row, "
+                "but the exercise is the lookup without one-hot vectors, E[ids] (a product "
+                "costs n_x multiplications per entry and touches every row of E: here an "
+                "unused row of inf gives 0 · inf = NaN).",
             ),
             ("off_by_one", "shifted the ids by one (E[ids - 1]): id k is row k of E."),
             (

@@ -42,6 +42,7 @@ def _softmax_cases(rng: np.random.Generator) -> list[Case]:
         Case("z of shape (1, 3)", (rng.normal(0, 2, size=(1, 3)),)),
         Case("z of shape (2, 3, 5), a batch of sequences", (rng.normal(0, 2, size=(2, 3, 5)),)),
         Case("z with entries near +1000 and -1000", (large,)),
+        Case("z = [[0, 750], [-750, 0]], rows whose range is above 709", (np.array([[0.0, 750.0], [-750.0, 0.0]]),)),
     ]
 
 
@@ -50,6 +51,8 @@ SOFTMAX = Exercise(
     notebook=NB,
     reference=lambda z: R.softmax(z),
     make_cases=_softmax_cases,
+    hint="subtract each row's max before np.exp, e = np.exp(z - z.max(axis=-1, keepdims=True)), "
+    "then divide by each row's sum, e.sum(axis=-1, keepdims=True): rows are the last axis.",
     returns="array",
     outputs=("softmax(z)",),
     mistakes=catalogue(
@@ -117,8 +120,14 @@ def _rnn_cell_cases(rng: np.random.Generator) -> list[Case]:
             inputs.rnn_params(rng, s["n_x"], s["n_a"], s["n_y"]),
         )
         out.append(Case(inputs.label(s, "m n_x n_a n_y"), args))
-    return out
+    return out + inputs.probes(out[0].args, 2, _RNN_PROBES)
 
+
+_RNN_PROBES = [
+    ("the bias b_a", "W_ax = 0 and W_aa = 0", "a_next = tanh(b_a)", ("W_ax", "W_aa")),
+    ("the input term W_ax x⟨t⟩", "W_aa = 0 and b_a = 0", "a_next = tanh(W_ax x⟨t⟩)", ("W_aa", "b_a")),
+    ("the recurrent term W_aa a⟨t−1⟩ (a_prev)", "W_ax = 0 and b_a = 0", "a_next = tanh(W_aa a⟨t−1⟩)", ("W_ax", "b_a")),
+]
 
 _TANH = "a⟨t⟩ = tanh(W_aa a⟨t−1⟩ + W_ax x⟨t⟩ + b_a)"
 _SHAPES = (
@@ -133,7 +142,9 @@ RNN_CELL_FORWARD = Exercise(
     make_cases=_rnn_cell_cases,
     returns="tuple",
     outputs=("a_next", "y_hat_t", "cache"),
-    graded=("a_next", "y_hat_t"),
+    graded=("a_next", "y_hat_t", "cache"),
+    cache_items={"cache": ("a_next", "a_prev", "x_t", "params")},
+    helpers=("softmax",),
     hint=_SHAPES,
     mistakes=catalogue(
         _rnn_cell,
@@ -213,7 +224,10 @@ RNN_FORWARD = Exercise(
     make_cases=_rnn_seq_cases,
     returns="tuple",
     outputs=("a", "y_hat", "caches"),
-    graded=("a", "y_hat"),
+    graded=("a", "y_hat", "caches"),
+    cache_items={"caches": ("a_next", "a_prev", "x_t", "params")},
+    per_step=("caches",),
+    helpers=("rnn_cell_forward",),
     time_axis={"a": 1, "y_hat": 1},
     hint="x is (m, T_x, n_x): step t reads x[:, t, :]; a is (m, T_x, n_a) and y_hat (m, T_x, n_y).",
     mistakes=catalogue(
@@ -272,6 +286,7 @@ MANY_TO_ONE_FORWARD = Exercise(
     notebook=NB,
     reference=partial(_many_to_one, bug=""),
     make_cases=_rnn_seq_cases,
+    helpers=("rnn_forward", "softmax"),
     returns="array",
     outputs=("y_hat",),
     hint="run the RNN over all of x, then take the last state a[:, -1] (m, n_a) for the prediction.",
@@ -401,7 +416,18 @@ def _rnn_cell_stacked_cases(rng: np.random.Generator) -> list[Case]:
             p["b_a"],
         )
         out.append(Case(inputs.label(s, "m n_x n_a"), args))
-    return out
+    x_t, a_prev, W_a, b_a = out[0].args
+    n_a = a_prev.shape[1]
+    only_x, only_a = W_a.copy(), W_a.copy()
+    only_x[:, :n_a], only_a[:, n_a:] = 0.0, 0.0
+    plan = [
+        ("the bias b_a", "W_a = 0", "a_next = tanh(b_a)", (x_t, a_prev, 0 * W_a, b_a)),
+        ("the x⟨t⟩ part of [a⟨t−1⟩, x⟨t⟩]", "W_aa's block of W_a = 0 and b_a = 0",
+         "a_next = tanh(W_ax x⟨t⟩)", (x_t, a_prev, only_x, 0 * b_a)),
+        ("the a⟨t−1⟩ part of [a⟨t−1⟩, x⟨t⟩]", "W_ax's block of W_a = 0 and b_a = 0",
+         "a_next = tanh(W_aa a⟨t−1⟩)", (x_t, a_prev, only_a, 0 * b_a)),
+    ]  # fmt: skip
+    return out + [Case(f"probe {t}: {how}; {e}", args) for t, how, e, args in plan]
 
 
 _STACKED = "a⟨t⟩ = tanh(W_a [a⟨t−1⟩, x⟨t⟩] + b_a)"

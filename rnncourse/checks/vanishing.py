@@ -68,6 +68,8 @@ GRADIENT_NORMS_THROUGH_TIME = Exercise(
     make_cases=_norms_cases,
     returns="array",
     outputs=("norms",),
+    time_axis={"norms": 1},
+    backward_in_time=True,
     hint=(
         "start from da = da_T (m, n_a) and go back T_x steps; one step back from a⟨k⟩ is "
         f"{_STEP}: (m, n_a) @ (n_a, n_a). Keep every da, then np.linalg.norm(..., axis=-1)."
@@ -253,6 +255,7 @@ CLIP_BY_VALUE = Exercise(
     notebook=NB,
     reference=partial(_clip_value, bug=""),
     make_cases=_clip_value_cases,
+    shared=f"the clipping rule: {_CLIP}",
     returns="dict",
     outputs=_KEYS,
     hint="build a new dict: {name: np.clip(g, -max_value, max_value) for name, g in grads.items()}.",
