@@ -91,8 +91,7 @@ def test_every_mistake_differs_from_the_reference_on_some_case(name):
         except ValueError:  # a shape mistake that crashes on this case shows on another
             return False
         return not all(
-            framework.same(g, x, e.rtol, e.atol)
-            for g, x in zip(got, e.expected(case), strict=True)
+            framework.same(g, x, e.rtol, e.atol) for g, x in zip(got, e.expected(case), strict=True)
         )
 
     for m in e.mistakes:
@@ -181,7 +180,8 @@ def test_not_implemented_wrong_structure_dtype_nan_and_randomness_get_clear_mess
     with pytest.raises(AssertionError, match="not implemented yet"):
         check("rnn_cell_forward", stub)
     with pytest.raises(
-        AssertionError, match=r"returned an ndarray of shape \(2, 4\), expected a tuple \(a_next, y_hat_t, cache\)"
+        AssertionError,
+        match=r"returned an ndarray of shape \(2, 4\), expected a tuple \(a_next, y_hat_t, cache\)",
     ):
         check("rnn_cell_forward", lambda x_t, a_prev, p: correct_cell(x_t, a_prev, p)[0])
     with pytest.raises(

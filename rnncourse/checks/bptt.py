@@ -246,7 +246,7 @@ def _out_bwd(
 
 
 def _out_bwd_cases(rng: np.random.Generator) -> list[Case]:
-    out = []
+    out: list[Case] = []
     for s in inputs.sizes(rng):
         m, T, n_a, n_y = s["m"], s["T"], s["n_a"], s["n_y"]
         a = inputs.normal(rng, m, T, n_a).clip(-0.95, 0.95)  # hidden states, inside (-1, 1)

@@ -137,7 +137,9 @@ def pick(sig: Signature, result: Any) -> list[Data]:
             raise AssertionError(f"{sig.name}'s result is missing {missing}; expected {want}")
         values = [result[k] for k in sig.graded]
     keep = {str(k): tuple(keys) for k, keys in sig.cache_keys}
-    values = [_keep(v, keep[k]) if k in keep else v for k, v in zip(sig.graded, values, strict=True)]
+    values = [
+        _keep(v, keep[k]) if k in keep else v for k, v in zip(sig.graded, values, strict=True)
+    ]
     return [as_data(sig.name, k, v) for k, v in zip(sig.graded, values, strict=True)]
 
 

@@ -27,7 +27,7 @@ from typing import Any
 
 import numpy as np
 
-from rnncourse.checks.collect import Data, inexact, kind, same
+from rnncourse.checks.collect import inexact, kind, same
 
 RTOL, ATOL = 1e-6, 1e-8
 
@@ -145,6 +145,7 @@ def first_difference(k: str, e: np.ndarray, g: np.ndarray, time_axis: int | None
 
 # --- names for the findings --------------------------------------------------------------------
 
+
 def explain_array(k: str, e: np.ndarray, g: np.ndarray, sizes: Sequence[int],
                   time_axis: int | None) -> str:  # fmt: skip
     """A relation between a wrong array and the expected one, in words ('' if none holds)."""
@@ -224,7 +225,9 @@ def explain_plain(k: str, e: Any, g: Any) -> str:
             return f"{k} has {len(g)} items, expected {len(e)}"
         for i, (x, y) in enumerate(zip(e, g, strict=True)):
             if not close(x, y):
-                return f"{k} is wrong: first difference at position {i}, expected {x!r}, got {y!r}"[:600]
+                return f"{k} is wrong: first difference at position {i}, expected {x!r}, got {y!r}"[
+                    :600
+                ]
     return f"{k} is wrong: expected {e!r}, got {g!r}"[:600]
 
 
@@ -241,7 +244,9 @@ def explain_cache(k: str, e: Any, g: Any, items: tuple[str, ...], per_step: bool
                     f"T_x = {len(e)} (append every step's cache, not only the last)")  # fmt: skip
         for t, (x, y) in enumerate(zip(e, g, strict=True)):
             if not close(x, y):
-                return explain_cache(f"{k}[{t}]", x, y, items) + f" (the cache of time step t={t + 1})"
+                return (
+                    explain_cache(f"{k}[{t}]", x, y, items) + f" (the cache of time step t={t + 1})"
+                )
         return f"{k} is wrong"
     if isinstance(e, dict):
         if not isinstance(g, dict):
@@ -296,6 +301,8 @@ def _explain_item(k: str, x: Any, e: dict[Any, Any], g: dict[Any, Any], name: st
     structure = explain_structure(where, want, got)
     if structure:
         return structure
-    others = [repr(o) if isinstance(o, str) else str(o) for o in e if o != x and close(e[o], g.get(o))]
+    others = [
+        repr(o) if isinstance(o, str) else str(o) for o in e if o != x and close(e[o], g.get(o))
+    ]
     rest = f" ({', '.join(others)} right)" if others else ""
     return f"{where} is wrong{rest}"

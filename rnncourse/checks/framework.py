@@ -176,9 +176,7 @@ class Exercise:
                 f"it should return {self.signature.describe()}."
             )
 
-    def _verdict(
-        self, cases: list[Case], outputs: Any, failed_helpers: frozenset[str]
-    ) -> str:
+    def _verdict(self, cases: list[Case], outputs: Any, failed_helpers: frozenset[str]) -> str:
         if not isinstance(outputs, list | tuple) or len(outputs) != len(cases):
             return f"{self.name}: not graded, the outputs that came back were malformed."
         n = len(self.graded_outputs)
@@ -288,7 +286,12 @@ class Exercise:
         if k in self.cache_items:
             return diagnosis.explain_cache(k, e, g, self.cache_items[k], k in self.per_step)
         structure = diagnosis.explain_structure(k, e, g)
-        if structure and isinstance(e, np.ndarray) and isinstance(g, np.ndarray) and g.shape != e.shape:
+        if (
+            structure
+            and isinstance(e, np.ndarray)
+            and isinstance(g, np.ndarray)
+            and g.shape != e.shape
+        ):
             if diagnosis.permuted(e, g) is not None:
                 return diagnosis.explain_array(k, e, g, sizes, self.time_axis.get(k))
             return structure + self._sized_by(e, g, args)
@@ -315,7 +318,7 @@ class Exercise:
         """Which outputs are wrong, which term (from the probes), and how (no mistake matched)."""
         ks = self.graded_outputs
         ok = {k: True for k in ks}
-        for i, (e, g) in enumerate(zip(expected, got, strict=True)):
+        for e, g in zip(expected, got, strict=True):
             if isinstance(g, str):
                 continue
             for k, x, y in zip(ks, e, g, strict=True):
@@ -338,13 +341,20 @@ class Exercise:
         if caches:  # gate by gate: the first wrong entry of the returned cache
             c = caches[0]
             j = ks.index(c)
-            notes += "\nGate by gate, from your cache: " + diagnosis.explain_cache(
-                c, expected[i][j], g_i[j], self.cache_items[c]
-            ) + "."
+            notes += (
+                "\nGate by gate, from your cache: "
+                + diagnosis.explain_cache(c, expected[i][j], g_i[j], self.cache_items[c])
+                + "."
+            )
         if self.shared and len(bad) == len(ks) > 1:
             notes += f"\nEvery output is wrong: look first at what they all share, {self.shared}."
-        elif not swapped and self.hint and any(
-            w in what for w in ("first difference", "is scaled", "is shifted", "NaN", "is wrong:")
+        elif (
+            not swapped
+            and self.hint
+            and any(
+                w in what
+                for w in ("first difference", "is scaled", "is shifted", "NaN", "is wrong:")
+            )
         ):
             notes += f"\nHint: {self.hint}"
         status = ""
@@ -394,8 +404,10 @@ class Exercise:
                 )
         return (
             "\nTerm by term: with all but one term switched off ("
-            + "; ".join(lab.removeprefix("probe ").partition(": ")[2].partition("; ")[0]
-                        for lab, _ in probes)  # fmt: skip
+            + "; ".join(
+                lab.removeprefix("probe ").partition(": ")[2].partition("; ")[0]
+                for lab, _ in probes
+            )
             + f") your {k} is right each time: each term alone is right, so the way they are "
             "combined is wrong (an activation, a gate, a sum or a product of the terms)."
         )
@@ -431,7 +443,9 @@ class Exercise:
             if callable(helper) and h in EXERCISES:
                 cases = EXERCISES[h].cases(seed)
                 verdict = EXERCISES[h].verdict(
-                    cases, EXERCISES[h].outputs_of(helper, cases), EXERCISES[h].failed_helpers(helper, seed)
+                    cases,
+                    EXERCISES[h].outputs_of(helper, cases),
+                    EXERCISES[h].failed_helpers(helper, seed),
                 )
                 if verdict != "passed":
                     failed.add(h)

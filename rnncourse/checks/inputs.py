@@ -8,6 +8,8 @@ non-square sizes, where a transposed weight can no longer hide. Weights are scal
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import numpy as np
 
 Sizes = dict[str, int]
@@ -101,7 +103,7 @@ def mask(rng: np.random.Generator, m: int, T: int) -> np.ndarray:
     return np.arange(T) < lengths[:, None]
 
 
-def probes(args: tuple, at: int, plan: list[tuple[str, str, str, tuple[str, ...]]]) -> list:
+def probes(args: tuple, at: int, plan: Sequence[tuple[str, str, str, tuple[str, ...]]]) -> list:
     """Term isolation: copies of ``args`` with some parameters ``args[at][key]`` zeroed.
 
     Each ``(term, how, expect, keys)`` of ``plan`` gives the case ``"probe TERM: HOW; EXPECT"``

@@ -201,8 +201,11 @@ def _encode_cases(rng: np.random.Generator) -> list[Case]:
     cases = [
         Case("'The owl saw a dragon .', 8 tokens in itos", ("The owl saw a dragon .", first)),
         Case("'owl' (1 word), 8 tokens in itos", ("owl", first)),
+        Case("'the owl saw the owl .' (repeated words), 8 tokens in itos", ("the owl saw the owl .", first)),
         Case("'Quidditch' (1 unknown word), 8 tokens in itos", ("Quidditch", first)),
-        Case("'The  owl\tsaw .' (two spaces and a tab), 8 tokens in itos", ("The  owl\tsaw .", first)),
+        Case(
+            "'The  owl\tsaw .' (two spaces and a tab), 8 tokens in itos", ("The  owl\tsaw .", first)
+        ),
     ]
     for _ in range(2):
         itos = _vocab_of(rng)

@@ -42,7 +42,10 @@ def _softmax_cases(rng: np.random.Generator) -> list[Case]:
         Case("z of shape (1, 3)", (rng.normal(0, 2, size=(1, 3)),)),
         Case("z of shape (2, 3, 5), a batch of sequences", (rng.normal(0, 2, size=(2, 3, 5)),)),
         Case("z with entries near +1000 and -1000", (large,)),
-        Case("z = [[0, 750], [-750, 0]], rows whose range is above 709", (np.array([[0.0, 750.0], [-750.0, 0.0]]),)),
+        Case(
+            "z = [[0, 750], [-750, 0]], rows whose range is above 709",
+            (np.array([[0.0, 750.0], [-750.0, 0.0]]),),
+        ),
     ]
 
 
@@ -125,8 +128,18 @@ def _rnn_cell_cases(rng: np.random.Generator) -> list[Case]:
 
 _RNN_PROBES = [
     ("the bias b_a", "W_ax = 0 and W_aa = 0", "a_next = tanh(b_a)", ("W_ax", "W_aa")),
-    ("the input term W_ax x⟨t⟩", "W_aa = 0 and b_a = 0", "a_next = tanh(W_ax x⟨t⟩)", ("W_aa", "b_a")),
-    ("the recurrent term W_aa a⟨t−1⟩ (a_prev)", "W_ax = 0 and b_a = 0", "a_next = tanh(W_aa a⟨t−1⟩)", ("W_ax", "b_a")),
+    (
+        "the input term W_ax x⟨t⟩",
+        "W_aa = 0 and b_a = 0",
+        "a_next = tanh(W_ax x⟨t⟩)",
+        ("W_aa", "b_a"),
+    ),
+    (
+        "the recurrent term W_aa a⟨t−1⟩ (a_prev)",
+        "W_ax = 0 and b_a = 0",
+        "a_next = tanh(W_aa a⟨t−1⟩)",
+        ("W_ax", "b_a"),
+    ),
 ]
 
 _TANH = "a⟨t⟩ = tanh(W_aa a⟨t−1⟩ + W_ax x⟨t⟩ + b_a)"

@@ -79,7 +79,9 @@ def outcome(name: str, w: Wrong, seeds: tuple[int, ...]) -> tuple[bool, bool, st
             message = str(e)
             first = first or message
             named = named and w.named_by(message, name)
-        except Exception as e:  # the check itself crashed: neither rejected as it should be nor named
+        except (
+            Exception
+        ) as e:  # the check itself crashed: neither rejected as it should be nor named
             first = first or f"CHECK CRASHED: {type(e).__name__}: {e}"
             rejected = named = False
         else:

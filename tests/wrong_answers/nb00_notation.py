@@ -149,7 +149,9 @@ def embed_loop_first_row(ids, E):
 
 WRONG = {
     "build_vocab": [
-        wrong(vocab_split_space, "split(' ') keeps empty tokens and tabs", "split()|whitespace|space"),
+        wrong(
+            vocab_split_space, "split(' ') keeps empty tokens and tabs", "split()|whitespace|space"
+        ),
         wrong(vocab_set_order, "a set loses first-appearance order of ties", "tie|equal count"),
         wrong(vocab_specials_order, "specials in the wrong order", "<PAD>", "id 0|ids 0"),
         wrong(vocab_lowered_after_counting, "lower-cased after counting", "lower"),
@@ -176,7 +178,9 @@ WRONG = {
         wrong(pad_mask_from_zeros, "mask from padded != 0", "mask", "length|real token|id 0|zero"),
         wrong(pad_float, "padded is float", "dtype|int64"),
         wrong(pad_lengths_list, "lengths as a list", "array|ndarray"),
-        wrong(pad_lengths_wrong_axis, "lengths summed over the batch axis", "lengths", "axis|shape"),
+        wrong(
+            pad_lengths_wrong_axis, "lengths summed over the batch axis", "lengths", "axis|shape"
+        ),
     ],
     "embedding_lookup": [
         wrong(embed_one_hot, "the one-hot product, not the lookup", "one-hot|one_hot", "E[ids]"),

@@ -6,7 +6,6 @@ import numpy as np
 
 from wrong_answers import calling, wrong
 
-
 # --- correct helpers, as a student's notebook holds them ---------------------------------------
 
 
@@ -209,20 +208,41 @@ WRONG = {
         wrong(cell_bias_outside, "b_a added after the tanh", "b_a|bias"),
         wrong(cell_no_recurrence, "left out W_aa a_prev", "a_prev|W_aa"),
         wrong(cell_relu, "relu instead of tanh", "tanh"),
-        wrong(calling(cell_with_bad_softmax, softmax=bad_softmax), "its softmax is wrong", "softmax"),
+        wrong(
+            calling(cell_with_bad_softmax, softmax=bad_softmax), "its softmax is wrong", "softmax"
+        ),
     ],
     "rnn_forward": [
-        wrong(forward_last_cache, "returned only the last cache", "caches", "per step|T_x|length|items"),
+        wrong(
+            forward_last_cache,
+            "returned only the last cache",
+            "caches",
+            "per step|T_x|length|items",
+        ),
         wrong(forward_lists, "returned lists, not stacked arrays", "array|stack"),
-        wrong(forward_from_step_1, "a[:, 0] holds a0: off by one in time", "off by one|one step|a0|a⟨t−1⟩"),
+        wrong(
+            forward_from_step_1,
+            "a[:, 0] holds a0: off by one in time",
+            "off by one|one step|a0|a⟨t−1⟩",
+        ),
         wrong(forward_reshaped, "reshaped a time-major stack", "order|reshape|transpose|moveaxis"),
-        wrong(calling(rnn_forward, rnn_cell_forward=bad_cell), "its cell is wrong", "rnn_cell_forward"),
+        wrong(
+            calling(rnn_forward, rnn_cell_forward=bad_cell), "its cell is wrong", "rnn_cell_forward"
+        ),
     ],
     "many_to_one_forward": [
-        wrong(many_last_example, "a[-1] is the last example, not the last step", "a[:, -1]|last step|last hidden state|shape"),
+        wrong(
+            many_last_example,
+            "a[-1] is the last example, not the last step",
+            "a[:, -1]|last step|last hidden state|shape",
+        ),
         wrong(many_max_pool, "max over time", "last"),
         wrong(many_no_b_y, "left out b_y", "b_y"),
-        wrong(calling(many_to_one, rnn_forward=bad_rnn_forward), "its rnn_forward is wrong", "rnn_forward"),
+        wrong(
+            calling(many_to_one, rnn_forward=bad_rnn_forward),
+            "its rnn_forward is wrong",
+            "rnn_forward",
+        ),
     ],
     "stack_weights": [
         wrong(stack_np_stack, "np.stack makes a new axis", "concatenate|axis=1|side by side|shape"),

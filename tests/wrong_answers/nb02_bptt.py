@@ -69,7 +69,6 @@ def bce_sign(y_hat, y):
 
 
 def seq_scalar(y_hat, y, mask):
-    m, T, n_y = y_hat.shape
     L = -np.log(np.take_along_axis(y_hat, y[..., None], axis=-1)[..., 0])
     return L[mask].sum()
 
@@ -154,7 +153,7 @@ def cell_bwd_db_wrong_axis(da_next, cache):
 
 
 def bwd_start_from_last_da(da, caches):
-    m, T_x, n_a = da.shape
+    m, T_x, _ = da.shape
     params = caches[0][3]
     dx = np.zeros((m, T_x, params["W_ax"].shape[1]))
     g = {k: np.zeros_like(params[k[1:]]) for k in ("dW_ax", "dW_aa", "db_a")}
@@ -178,7 +177,9 @@ def bwd_time_first(da, caches):
 
 
 def bad_cell_backward(da_next, cache):  # averages db_a over the batch
-    return rnn_cell_backward(da_next, cache) | {"db_a": (da_next * (1 - cache[0] ** 2)).mean(axis=0)}
+    return rnn_cell_backward(da_next, cache) | {
+        "db_a": (da_next * (1 - cache[0] ** 2)).mean(axis=0)
+    }
 
 
 WRONG = {
@@ -196,25 +197,48 @@ WRONG = {
     "sequence_loss": [
         wrong(seq_scalar, "one scalar for the batch", "(m,)|per sequence|shape"),
         wrong(seq_over_m, "divided by m", "sum|divide|scale|mean"),
-        wrong(seq_every_label, "y_hat[:, t, y[:, t]] takes every label for every row", "label for every row|every label|np.arange(m)"),
-        wrong(calling(seq_with_bad_step, cross_entropy_step=bad_ce_step), "its cross_entropy_step is wrong", "cross_entropy_step"),
+        wrong(
+            seq_every_label,
+            "y_hat[:, t, y[:, t]] takes every label for every row",
+            "label for every row|every label|np.arange(m)",
+        ),
+        wrong(
+            calling(seq_with_bad_step, cross_entropy_step=bad_ce_step),
+            "its cross_entropy_step is wrong",
+            "cross_entropy_step",
+        ),
     ],
     "output_backward": [
         wrong(out_width_from_labels, "one-hot width from y.max() + 1", "n_y|width|one-hot|onehot"),
-        wrong(out_not_accumulated, "kept the last step's dW_ya", "dW_ya", "sum|every step|accumulate|+="),
+        wrong(
+            out_not_accumulated,
+            "kept the last step's dW_ya",
+            "dW_ya",
+            "sum|every step|accumulate|+=",
+        ),
         wrong(out_mask_only_on_da, "mask applied to da only", "mask"),
         wrong(out_db_per_step, "db_y summed over the batch only", "db_y", "sum|axis|shape|time"),
     ],
     "rnn_cell_backward": [
-        wrong(cell_bwd_square_after, "(1 - a)**2 for the tanh derivative", "derivative|1 − a⟨t⟩²|tanh"),
+        wrong(
+            cell_bwd_square_after, "(1 - a)**2 for the tanh derivative", "derivative|1 − a⟨t⟩²|tanh"
+        ),
         wrong(cell_bwd_dW_ax_transposed, "dW_ax transposed", "dW_ax", "transpose|shape"),
         wrong(cell_bwd_da_prev_without_tanh, "da_prev skips the tanh derivative", "da_prev"),
         wrong(cell_bwd_db_wrong_axis, "db_a summed over the units", "db_a", "axis|batch|shape"),
     ],
     "rnn_backward": [
-        wrong(bwd_start_from_last_da, "da_prev starts at da[:, -1]", "da_prev|zero|last step|t=T_x|starts"),
+        wrong(
+            bwd_start_from_last_da,
+            "da_prev starts at da[:, -1]",
+            "da_prev|zero|last step|t=T_x|starts",
+        ),
         wrong(bwd_db_not_summed, "db_a of step 1 only", "db_a", "sum|every step|accumulate|+="),
         wrong(bwd_time_first, "dx time first", "dx", "shape|axis|batch first|(m, T"),
-        wrong(calling(rnn_backward, rnn_cell_backward=bad_cell_backward), "its cell backward is wrong", "rnn_cell_backward"),
+        wrong(
+            calling(rnn_backward, rnn_cell_backward=bad_cell_backward),
+            "its cell backward is wrong",
+            "rnn_cell_backward",
+        ),
     ],
 }

@@ -93,7 +93,11 @@ def clip_norm_weights_only(grads, max_norm):
 WRONG = {
     "gradient_norms_through_time": [
         wrong(norms_rms, "root-mean-square, not the norm", "norm", "scale|factor|mean|sqrt|root"),
-        wrong(norms_derivative_after, "tanh derivative after W_aa", "derivative|order|before|1 − (a⟨k⟩)²"),
+        wrong(
+            norms_derivative_after,
+            "tanh derivative after W_aa",
+            "derivative|order|before|1 − (a⟨k⟩)²",
+        ),
         wrong(norms_l1, "L1 norm", "norm", "square|L2|np.linalg.norm"),
         wrong(norms_transposed, "(T_x + 1, m)", "transpose|shape|(m, T_x + 1)"),
     ],
@@ -105,13 +109,26 @@ WRONG = {
     ],
     "clip_by_value": [
         wrong(clip_value_in_place, "clipped in place", "in place"),
-        wrong(clip_value_swapped_min_max, "min and max swapped", "np.clip|[−max_value, max_value]|-max_value"),
+        wrong(
+            clip_value_swapped_min_max,
+            "min and max swapped",
+            "np.clip|[−max_value, max_value]|-max_value",
+        ),
         wrong(clip_value_list, "returned a list", "dict"),
         wrong(clip_value_only_clipped, "dropped arrays that needed no clipping", "key|missing"),
     ],
     "clip_by_norm": [
-        wrong(clip_norm_rms, "RMS instead of the global norm", "norm", "mean|root-mean-square|rms|divide|factor"),
-        wrong(clip_norm_ratio_inverted_min, "multiplied by min(1, ‖g‖/max_norm)", "inverse|norm / max_norm|‖g‖ / max_norm"),
+        wrong(
+            clip_norm_rms,
+            "RMS instead of the global norm",
+            "norm",
+            "mean|root-mean-square|rms|divide|factor",
+        ),
+        wrong(
+            clip_norm_ratio_inverted_min,
+            "multiplied by min(1, ‖g‖/max_norm)",
+            "inverse|norm / max_norm|‖g‖ / max_norm",
+        ),
         wrong(clip_norm_in_place, "rescaled in place", "in place"),
         wrong(clip_norm_weights_only, "norm of the weight matrices only", "every array|bias|all"),
     ],

@@ -24,7 +24,9 @@ def _before(x_t, a_prev, params):
     n_a = a_prev.shape[1]
     W_aa, b_aa = params["W_aa"], params["b_aa"]
     gx = x_t @ params["W_ax"].T + params["b_ax"]
-    r, z = np.split(sigmoid(gx[:, : 2 * n_a] + a_prev @ W_aa[: 2 * n_a].T + b_aa[: 2 * n_a]), 2, axis=1)
+    r, z = np.split(
+        sigmoid(gx[:, : 2 * n_a] + a_prev @ W_aa[: 2 * n_a].T + b_aa[: 2 * n_a]), 2, axis=1
+    )
     return n_a, gx, r, z
 
 
@@ -74,18 +76,22 @@ def simple_gate_without_bias(x_t, a_prev, params):
 
 def before_cache_gamma(x_t, a_prev, params):
     n_a, gx, r, z = _before(x_t, a_prev, params)
-    c = np.tanh(gx[:, 2 * n_a :] + (r * a_prev) @ params["W_aa"][2 * n_a :].T + params["b_aa"][2 * n_a :])
+    c = np.tanh(
+        gx[:, 2 * n_a :] + (r * a_prev) @ params["W_aa"][2 * n_a :].T + params["b_aa"][2 * n_a :]
+    )
     return (1 - z) * c + z * a_prev, {"r": r, "z": 1 - z, "c_tilde": c}
 
 
 def before_cache_no_candidate(x_t, a_prev, params):
     n_a, gx, r, z = _before(x_t, a_prev, params)
-    c = np.tanh(gx[:, 2 * n_a :] + (r * a_prev) @ params["W_aa"][2 * n_a :].T + params["b_aa"][2 * n_a :])
+    c = np.tanh(
+        gx[:, 2 * n_a :] + (r * a_prev) @ params["W_aa"][2 * n_a :].T + params["b_aa"][2 * n_a :]
+    )
     return (1 - z) * c + z * a_prev, {"r": r, "z": z}
 
 
 def before_reset_on_x(x_t, a_prev, params):
-    n_a, gx, r, z = _before(x_t, a_prev, params)
+    n_a, _, r, z = _before(x_t, a_prev, params)
     W_ax = params["W_ax"]
     c = np.tanh((r * x_t) @ W_ax[2 * n_a :].T + params["b_ax"][2 * n_a :]
                 + a_prev @ params["W_aa"][2 * n_a :].T + params["b_aa"][2 * n_a :])  # fmt: skip
@@ -100,7 +106,9 @@ def before_candidate_no_b_aa(x_t, a_prev, params):
 
 def before_cache_r_z_swapped(x_t, a_prev, params):
     n_a, gx, r, z = _before(x_t, a_prev, params)
-    c = np.tanh(gx[:, 2 * n_a :] + (r * a_prev) @ params["W_aa"][2 * n_a :].T + params["b_aa"][2 * n_a :])
+    c = np.tanh(
+        gx[:, 2 * n_a :] + (r * a_prev) @ params["W_aa"][2 * n_a :].T + params["b_aa"][2 * n_a :]
+    )
     return (1 - z) * c + z * a_prev, {"r": z, "z": r, "c_tilde": c}
 
 
@@ -167,9 +175,18 @@ def seq_lists(x, a0, params):
 
 WRONG = {
     "simplified_gru_cell_forward": [
-        wrong(simple_candidate_without_a_prev, "candidate without W_ca a_prev", "a_prev|W_aa|recurrent"),
+        wrong(
+            simple_candidate_without_a_prev,
+            "candidate without W_ca a_prev",
+            "a_prev|W_aa|recurrent",
+        ),
         wrong(simple_relu_candidate, "relu candidate", "tanh", "candidate|c̃"),
-        wrong(simple_gate_from_bias, "gate from the bias alone", "gate|Γ_u", "x_t|a_prev|W_ax|W_aa|weight"),
+        wrong(
+            simple_gate_from_bias,
+            "gate from the bias alone",
+            "gate|Γ_u",
+            "x_t|a_prev|W_ax|W_aa|weight",
+        ),
         wrong(simple_gate_without_bias, "gate without its bias", "bias|b_a|b_u"),
     ],
     "gru_cell_forward": [
@@ -181,7 +198,12 @@ WRONG = {
     ],
     "gru_cell_forward_reset_after": [
         wrong(after_cache_gamma, "cache['z'] holds 1 − z", "cache", "'z'|z"),
-        wrong(after_reset_on_everything, "reset on the input part too", "Γ_r|reset", "x|input|W_ax|b_ax"),
+        wrong(
+            after_reset_on_everything,
+            "reset on the input part too",
+            "Γ_r|reset",
+            "x|input|W_ax|b_ax",
+        ),
         wrong(after_tanh_inside, "tanh on W_ca a_prev + b_ca", "candidate|c̃|c_tilde"),
         wrong(after_cache_tuple, "cache as a tuple", "dict"),
     ],
@@ -189,6 +211,10 @@ WRONG = {
         wrong(seq_gamma_is_r, "gamma_u from the reset gate", "gamma_u", "update|1 − z|1 - z|z"),
         wrong(seq_batch_index, "x[t] instead of x[:, t]", "x[:, t"),
         wrong(seq_lists, "lists of steps", "array|stack"),
-        wrong(calling(gru_forward, gru_cell_forward_reset_after=bad_after_cell), "its cell is wrong", "gru_cell_forward_reset_after"),
+        wrong(
+            calling(gru_forward, gru_cell_forward_reset_after=bad_after_cell),
+            "its cell is wrong",
+            "gru_cell_forward_reset_after",
+        ),
     ],
 }

@@ -47,7 +47,12 @@ def lstm_forward(x, a0, c0, params):
 
 def cell_cache_gamma_names(x_t, a_prev, c_prev, params):
     a, c, cache = lstm_cell_forward(x_t, a_prev, c_prev, params)
-    renamed = {"gamma_u": cache["i"], "gamma_f": cache["f"], "c_tilde": cache["g"], "gamma_o": cache["o"]}
+    renamed = {
+        "gamma_u": cache["i"],
+        "gamma_f": cache["f"],
+        "c_tilde": cache["g"],
+        "gamma_o": cache["o"],
+    }
     return a, c, renamed | {k: cache[k] for k in ("x_t", "a_prev", "c_prev", "c_next", "params")}
 
 
@@ -148,7 +153,9 @@ WRONG = {
     "lstm_cell_forward": [
         wrong(cell_cache_gamma_names, "cache keys gamma_u, gamma_f, …", "cache", "'i'|key"),
         wrong(cell_tanh_output_gate, "tanh on the output gate", "Γ_o|output gate|'o'", "σ|sigmoid"),
-        wrong(cell_forget_without_bias, "forget gate without its bias", "bias|b_a", "forget|Γ_f|'f'"),
+        wrong(
+            cell_forget_without_bias, "forget gate without its bias", "bias|b_a", "forget|Γ_f|'f'"
+        ),
         wrong(cell_cache_i_f_swapped, "cache i and f swapped", "cache", "'i'|'f'|swapped"),
         wrong(cell_no_a_prev, "left out W_aa a_prev", "a_prev|W_aa"),
     ],
@@ -156,12 +163,22 @@ WRONG = {
         wrong(seq_last_cache, "only the last cache", "caches", "per step|T_x|length|items"),
         wrong(seq_a_c_swapped, "returned (c, a)", "swap|order"),
         wrong(seq_c_off_by_one, "c[:, t] holds c<t-1>", "c", "off by one|one step|c⟨t−1⟩|previous"),
-        wrong(calling(lstm_forward, lstm_cell_forward=bad_cell), "its cell is wrong", "lstm_cell_forward"),
+        wrong(
+            calling(lstm_forward, lstm_cell_forward=bad_cell),
+            "its cell is wrong",
+            "lstm_cell_forward",
+        ),
     ],
     "diagnose_lstm_cell": [
         wrong(diag_exact_equality, "== instead of allclose", "allclose|=="),
-        wrong(diag_go_swap_keeps_o, "candidate_output_swapped predicted with σ(z_o)", "candidate_output_swapped"),
+        wrong(
+            diag_go_swap_keeps_o,
+            "candidate_output_swapped predicted with σ(z_o)",
+            "candidate_output_swapped",
+        ),
         wrong(diag_index, "returned an index, not the label", "str|label"),
-        wrong(diag_always_correct, "always 'correct'", "'correct'", "wrong formula|every|always|bug"),
+        wrong(
+            diag_always_correct, "always 'correct'", "'correct'", "wrong formula|every|always|bug"
+        ),
     ],
 }
