@@ -107,7 +107,7 @@ correct_cell = partial(_rnn_cell, bug="")  # an independent, correct implementat
 
 def test_an_independent_correct_answer_passes_under_the_guard(capsys):
     check("rnn_cell_forward", correct_cell)
-    assert "all 7 checks passed" in capsys.readouterr().out
+    assert "all 8 checks passed" in capsys.readouterr().out
 
 
 @pytest.mark.parametrize(

@@ -62,6 +62,12 @@ CROSS_ENTROPY_STEP = Exercise(
     notebook=NB,
     reference=partial(_ce_step, bug=""),
     make_cases=_ce_step_cases,
+    hand=(
+        Case(
+            "y_hat_t [[0.25, 0.75], [0.5, 0.5], [0.1, 0.9]], y_t [1, 0, 0]",
+            (np.array([[0.25, 0.75], [0.5, 0.5], [0.1, 0.9]]), np.array([1, 0, 0])),
+        ),
+    ),
     returns="array",
     outputs=("L_t",),
     hint="y_hat_t[np.arange(m), y_t] picks one entry per row: row i, column y_t[i]; shape (m,).",
@@ -124,6 +130,12 @@ BINARY_CROSS_ENTROPY = Exercise(
     notebook=NB,
     reference=partial(_bce, bug=""),
     make_cases=_bce_cases,
+    hand=(
+        Case(
+            "y_hat [[0.8, 0.8, 0.5]], y [[1, 0, 1]]",
+            (np.array([[0.8, 0.8, 0.5]]), np.array([[1, 0, 1]])),
+        ),
+    ),
     returns="array",
     outputs=("L",),
     time_axis={"L": 1},
@@ -191,6 +203,16 @@ SEQUENCE_LOSS = Exercise(
     notebook=NB,
     reference=partial(_seq_loss, bug=""),
     make_cases=_seq_loss_cases,
+    hand=(
+        Case(
+            "one sequence of 3 steps, the last padded",
+            (
+                np.array([[[0.5, 0.5], [0.25, 0.75], [0.999, 0.001]]]),
+                np.array([[0, 1, 1]]),
+                np.array([[True, True, False]]),
+            ),
+        ),
+    ),
     helpers=("cross_entropy_step",),
     returns="array",
     outputs=("L",),

@@ -102,6 +102,7 @@ class Exercise:
     cache_items: dict[str, tuple[str, ...]] = field(default_factory=dict)  # a cache's items/keys
     per_step: tuple[str, ...] = ()  # outputs that are a list of caches, one per time step
     shared: str = ""  # what every output is computed from, named when all of them are wrong
+    hand: tuple[Case, ...] = ()  # hand-worked cases, after the drawn ones (once hidden asserts)
 
     @property
     def graded_outputs(self) -> tuple[str, ...]:
@@ -110,8 +111,8 @@ class Exercise:
     # --- 1. inputs ---------------------------------------------------------------------------
 
     def cases(self, seed: int | None = None) -> list[Case]:
-        """Fresh random inputs (``seed=None``: fresh entropy every call)."""
-        return self.make_cases(np.random.default_rng(seed))
+        """Fresh random inputs (``seed=None``: fresh entropy every call), then the hand-worked ones."""
+        return [*self.make_cases(np.random.default_rng(seed)), *copy.deepcopy(self.hand)]
 
     def expected(self, case: Case) -> list[Data]:
         """The reference's graded outputs on ``case``."""

@@ -97,6 +97,32 @@ SIMPLIFIED_GRU_CELL_FORWARD = Exercise(
     notebook=NB,
     reference=partial(_simplified_cell, bug=""),
     make_cases=_simplified_cases,
+    hand=(
+        Case(
+            "gate shut, b_u = -50: a_next = a_prev",
+            (
+                np.ones((3, 3)),
+                np.full((3, 2), 0.3),
+                {
+                    "W_ax": np.zeros((4, 3)),
+                    "W_aa": np.zeros((4, 2)),
+                    "b_a": np.array([-50, -50, 0.5, -1.0]),
+                },
+            ),
+        ),
+        Case(
+            "gate open, b_u = 50: a_next = c̃ = tanh(b_c)",
+            (
+                np.ones((3, 3)),
+                np.full((3, 2), 0.3),
+                {
+                    "W_ax": np.zeros((4, 3)),
+                    "W_aa": np.zeros((4, 2)),
+                    "b_a": np.array([50, 50, 0.5, -1.0]),
+                },
+            ),
+        ),
+    ),
     returns="array",
     outputs=("a_next",),
     hint=(
@@ -225,12 +251,28 @@ _HINT = (
 )
 
 
+def _gru_hand() -> tuple[np.ndarray, np.ndarray, dict[str, np.ndarray]]:
+    p = {
+        "W_ax": np.zeros((6, 3)),
+        "W_aa": np.zeros((6, 2)),
+        "b_ax": np.zeros(6),
+        "b_aa": np.zeros(6),
+    }
+    p["W_aa"][4:] = np.eye(2)
+    p["b_aa"][4:] = 1.0  # gated by r after the matmul, not before: the two variants differ here
+    return np.ones((1, 3)), np.array([[0.4, -0.8]]), p
+
+
+_GRU_HAND = _gru_hand()
+
+
 def _exercise(name: str, reset_after: bool, specific: list[tuple[str, str]]) -> Exercise:
     return Exercise(
         name=name,
         notebook=NB,
         reference=partial(R.gru_cell_forward, reset_after=reset_after),
         make_cases=_cases,
+        hand=(Case("zero weights but W_ca = I, b_ca = 1: r = z = 0.5", _GRU_HAND),),
         returns="tuple",
         outputs=("a_next", "cache"),
         graded=("a_next", "cache"),

@@ -69,6 +69,21 @@ LSTM_CELL_FORWARD = Exercise(
     notebook=NB,
     reference=R.lstm_cell_forward,
     make_cases=_cell_cases,
+    hand=(
+        Case(
+            "zero weights: Γ_u = 0.5, Γ_f = 0.75, c̃ = 0.5, Γ_o = 0.5, c_prev = 2",
+            (
+                np.ones((1, 3)),
+                np.zeros((1, 2)),
+                np.full((1, 2), 2.0),
+                {
+                    "W_ax": np.zeros((8, 3)),
+                    "W_aa": np.zeros((8, 2)),
+                    "b_a": np.repeat([0.0, np.log(3.0), np.arctanh(0.5), 0.0], 2),
+                },
+            ),
+        ),
+    ),
     returns="tuple",
     outputs=("a_next", "c_next", "cache"),
     graded=("a_next", "c_next", "cache"),
@@ -158,6 +173,21 @@ LSTM_FORWARD = Exercise(
     notebook=NB,
     reference=R.lstm_forward,
     make_cases=_seq_cases,
+    hand=(
+        Case(
+            "Γ_u ≈ 0 and Γ_f ≈ 1: every c⟨t⟩ equals c0",
+            (
+                np.random.default_rng(3).normal(size=(2, 6, 2)),
+                np.zeros((2, 3)),
+                np.random.default_rng(4).normal(size=(2, 3)),
+                {
+                    "W_ax": np.zeros((12, 2)),
+                    "W_aa": np.zeros((12, 3)),
+                    "b_a": np.repeat([-30.0, 30.0, 0.0, 0.0], 3),
+                },
+            ),
+        ),
+    ),
     returns="tuple",
     outputs=("a", "c", "caches"),
     graded=("a", "c", "caches"),

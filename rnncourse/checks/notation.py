@@ -108,6 +108,11 @@ BUILD_VOCAB = Exercise(
     forbid_modules=("rnncourse.data",),
     reference=_ref_build_vocab,
     make_cases=_build_vocab_cases,
+    hand=(
+        Case(
+            "['b a B', 'A c'], min_freq=1: 'b' and 'a' both twice, 'b' first", (["b a B", "A c"], 1)
+        ),
+    ),
     returns="array",
     outputs=("itos",),
     hint="tokens are sentence.lower().split(); a collections.Counter counts them.",
@@ -201,7 +206,10 @@ def _encode_cases(rng: np.random.Generator) -> list[Case]:
     cases = [
         Case("'The owl saw a dragon .', 8 tokens in itos", ("The owl saw a dragon .", first)),
         Case("'owl' (1 word), 8 tokens in itos", ("owl", first)),
-        Case("'the owl saw the owl .' (repeated words), 8 tokens in itos", ("the owl saw the owl .", first)),
+        Case(
+            "'the owl saw the owl .' (repeated words), 8 tokens in itos",
+            ("the owl saw the owl .", first),
+        ),
         Case("'Quidditch' (1 unknown word), 8 tokens in itos", ("Quidditch", first)),
         Case(
             "'The  owl\tsaw .' (two spaces and a tab), 8 tokens in itos", ("The  owl\tsaw .", first)
@@ -220,6 +228,12 @@ ENCODE = Exercise(
     forbid_modules=("rnncourse.data",),
     reference=_ref_encode,
     make_cases=_encode_cases,
+    hand=(
+        Case(
+            "'Owl ate', itos ['<PAD>', '<UNK>', '<EOS>', 'owl']",
+            ("Owl ate", ["<PAD>", "<UNK>", "<EOS>", "owl"]),
+        ),
+    ),
     returns="array",
     outputs=("ids",),
     hint=(
@@ -300,6 +314,12 @@ DECODE = Exercise(
     forbid_modules=("rnncourse.data",),
     reference=_ref_decode,
     make_cases=_decode_cases,
+    hand=(
+        Case(
+            "ids [3, 1, 2, 0], itos ['<PAD>', '<UNK>', '<EOS>', 'owl']",
+            ([3, 1, 2, 0], ["<PAD>", "<UNK>", "<EOS>", "owl"]),
+        ),
+    ),
     returns="array",
     outputs=("text",),
     hint="itos[i] is the token with id i; ' '.join(words) puts one space between words.",
@@ -375,6 +395,7 @@ ONE_HOT = Exercise(
     forbid_modules=("rnncourse.data",),
     reference=_ref_one_hot,
     make_cases=_one_hot_cases,
+    hand=(Case("ids [[2, 0]], n_x=3", (np.array([[2, 0]]), 3)),),
     returns="array",
     outputs=("x",),
     hint="ids is (m, T_x); the result is (m, T_x, n_x) float64 with x[i, t, ids[i, t]] = 1.",
@@ -458,6 +479,7 @@ PAD_BATCH = Exercise(
     forbid_modules=("rnncourse.data",),
     reference=_ref_pad_batch,
     make_cases=_pad_batch_cases,
+    hand=(Case("seqs [[5, 2], [7, 8, 9, 2]]", ([[5, 2], [7, 8, 9, 2]],)),),
     returns="tuple",
     outputs=("padded", "mask", "lengths"),
     time_axis={"padded": 1, "mask": 1},
@@ -556,6 +578,12 @@ EMBEDDING_LOOKUP = Exercise(
     forbid_modules=("rnncourse.data",),
     reference=_ref_embedding_lookup,
     make_cases=_embedding_cases,
+    hand=(
+        Case(
+            "ids [[4, 0, 2]], E = arange(15).reshape(5, 3)",
+            (np.array([[4, 0, 2]]), np.arange(15.0).reshape(5, 3)),
+        ),
+    ),
     returns="array",
     outputs=("e",),
     hint="E is (n_x, n_e), one row per token: index its rows with the (m, T_x) array of ids.",

@@ -54,6 +54,9 @@ SOFTMAX = Exercise(
     notebook=NB,
     reference=lambda z: R.softmax(z),
     make_cases=_softmax_cases,
+    hand=(
+        Case("z = [[1000, 1000], [0, log 3]]", (np.array([[1000.0, 1000.0], [0.0, np.log(3.0)]]),)),
+    ),
     hint="subtract each row's max before np.exp, e = np.exp(z - z.max(axis=-1, keepdims=True)), "
     "then divide by each row's sum, e.sum(axis=-1, keepdims=True): rows are the last axis.",
     returns="array",
@@ -153,6 +156,22 @@ RNN_CELL_FORWARD = Exercise(
     notebook=NB,
     reference=R.rnn_cell_forward,
     make_cases=_rnn_cell_cases,
+    hand=(
+        Case(
+            "zero weights, b_a = [0.5, -1], W_ya = 0, b_y = 0: a_next = tanh(b_a), ŷ = 1/n_y",
+            (
+                np.ones((3, 3)),
+                np.full((3, 2), 0.5),
+                {
+                    "W_ax": np.zeros((2, 3)),
+                    "W_aa": np.zeros((2, 2)),
+                    "b_a": np.array([0.5, -1.0]),
+                    "W_ya": np.zeros((4, 2)),
+                    "b_y": np.zeros(4),
+                },
+            ),
+        ),
+    ),
     returns="tuple",
     outputs=("a_next", "y_hat_t", "cache"),
     graded=("a_next", "y_hat_t", "cache"),
@@ -380,6 +399,12 @@ STACK_WEIGHTS = Exercise(
     notebook=NB,
     reference=partial(_stack, bug=""),
     make_cases=_stack_cases,
+    hand=(
+        Case(
+            "W_aa [[1, 2], [3, 4]], W_ax [[5], [6]]",
+            (np.array([[1.0, 2.0], [3.0, 4.0]]), np.array([[5.0], [6.0]])),
+        ),
+    ),
     returns="array",
     outputs=("W_a",),
     hint="W_aa (n_a, n_a) and W_ax (n_a, n_x) have the same number of rows: join them along axis 1.",

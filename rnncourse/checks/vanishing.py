@@ -66,6 +66,16 @@ GRADIENT_NORMS_THROUGH_TIME = Exercise(
     notebook=NB,
     reference=partial(_norms, bug=""),
     make_cases=_norms_cases,
+    hand=(
+        Case(
+            "da_T [[3, 4], [0, 1]], a = 0, W_aa = 0.5 I: each step back halves the norm",
+            (np.array([[3.0, 4.0], [0.0, 1.0]]), np.zeros((2, 3, 2)), 0.5 * np.eye(2)),
+        ),
+        Case(
+            "da_T [[3, 4], [0, 1]], a = 0.6 everywhere, W_aa = I: each step back multiplies by 0.64",
+            (np.array([[3.0, 4.0], [0.0, 1.0]]), np.full((2, 2, 2), 0.6), np.eye(2)),
+        ),
+    ),
     returns="array",
     outputs=("norms",),
     time_axis={"norms": 1},
@@ -179,6 +189,10 @@ SPECTRAL_RADIUS = Exercise(
     notebook=NB,
     reference=partial(_radius, bug=""),
     make_cases=_radius_cases,
+    hand=(
+        Case("W [[0, -2], [2, 0]], eigenvalues ±2i", (np.array([[0.0, -2.0], [2.0, 0.0]]),)),
+        Case("W [[-3, 1], [0, 1]], triangular", (np.array([[-3.0, 1.0], [0.0, 1.0]]),)),
+    ),
     returns="array",
     outputs=("the spectral radius",),
     number_as_array=True,  # two correct radii (np.abs, or sqrt(re² + im²)) differ in the last bit
@@ -227,6 +241,16 @@ def _grads(rng: np.random.Generator, scale: float) -> tuple[dict[str, np.ndarray
     return grads, "grads of shapes " + ", ".join(str(shape) for shape in shapes)
 
 
+def _hand_grads(dW_ax: list, dW_aa: list | None = None) -> dict[str, np.ndarray]:
+    """Hand-worked gradients: ``dW_ax`` (and ``dW_aa``) given, every other array small or zero."""
+    grads: dict[str, np.ndarray] = {k: np.zeros((1, 1)) for k in _KEYS}
+    grads["dW_ax"] = np.array(dW_ax)
+    grads["db_a"] = np.array([-0.2])
+    if dW_aa is not None:
+        grads["dW_aa"], grads["db_a"] = np.array(dW_aa), np.zeros(1)
+    return grads
+
+
 def _clip_value(grads: dict[str, np.ndarray], max_value: float, bug: str) -> dict[str, np.ndarray]:
     c = max_value
     clip = {
@@ -255,6 +279,12 @@ CLIP_BY_VALUE = Exercise(
     notebook=NB,
     reference=partial(_clip_value, bug=""),
     make_cases=_clip_value_cases,
+    hand=(
+        Case(
+            "dW_ax [[-5, 0.5, 3]], others inside ±1, max_value=1",
+            (_hand_grads([[-5.0, 0.5, 3.0]]), 1.0),
+        ),
+    ),
     shared=f"the clipping rule: {_CLIP}",
     returns="dict",
     outputs=_KEYS,
@@ -324,6 +354,16 @@ CLIP_BY_NORM = Exercise(
     notebook=NB,
     reference=partial(_clip_norm, bug=""),
     make_cases=_clip_norm_cases,
+    hand=(
+        Case(
+            "global norm 5, max_norm=1: every array times 1/5",
+            (_hand_grads([[3.0, 0.0]], [[0.0], [4.0]]), 1.0),
+        ),
+        Case(
+            "global norm 5, max_norm=10: nothing changes",
+            (_hand_grads([[3.0, 0.0]], [[0.0], [4.0]]), 10.0),
+        ),
+    ),
     returns="dict",
     outputs=_KEYS,
     hint="first the global norm, sqrt(sum((g**2).sum() for g in grads.values())), then one scale.",
