@@ -94,24 +94,33 @@ def _collect(name: str, sig: dict[str, Any], cases: list[Any], namespace: dict[s
     return outputs
 
 
+def _warm_up() -> Any:
+    """What every run needs, imported before the job arrives (a run can wait, warm, for its job)."""
+    seed = Path(os.environ.get("RNNCOURSE_MPL_SEED", "/nonexistent"))
+    mpl = Path(os.environ.get("HOME", "/tmp")) / ".matplotlib"
+    if seed.is_dir():
+        shutil.copytree(seed, mpl, dirs_exist_ok=True)  # the font cache, built once outside
+    os.environ["MPLCONFIGDIR"] = str(mpl)
+    import matplotlib.pyplot  # noqa: F401
+    import numpy  # noqa: F401
+    import torch  # noqa: F401
+    from IPython.core.interactiveshell import InteractiveShell
+
+    return InteractiveShell.instance(colors="NoColor")
+
+
 def main() -> None:
-    job = _read_job()
     for fd in os.listdir("/proc/self/fd"):  # keep 0–2 and the results pipe, nothing inherited
         if int(fd) > 2 and int(fd) != RESULTS_FD:
             with contextlib.suppress(OSError):
                 os.close(int(fd))
-    _limit(job["limits"])
-    seed = Path(os.environ.get("RNNCOURSE_MPL_SEED", "/nonexistent"))
     home = Path(os.environ.get("HOME", "/tmp"))
-    mpl = home / ".matplotlib"
-    if seed.is_dir():
-        shutil.copytree(seed, mpl, dirs_exist_ok=True)  # the font cache, built once outside
-    os.environ["MPLCONFIGDIR"] = str(mpl)
     if confine.abi_version() > 0:
         confine.confine([home])
-    from IPython.core.interactiveshell import InteractiveShell
-
-    shell = InteractiveShell.instance(colors="NoColor")
+    shell = _warm_up()
+    reserve = [bytearray(16 * 1024 * 1024)]  # freed to report a cell that ran out of memory
+    job = _read_job()
+    _limit(job["limits"])
     broken: list[str] = []  # answer cells that do not compile, in words
     for k, cell in enumerate(job["cells"]):
         if k in job["skip"]:
@@ -124,6 +133,12 @@ def main() -> None:
                 _send({"collected": name, "outputs": outputs})
             continue
         result = shell.run_cell(cell["source"], store_history=False, silent=True)
+        if isinstance(
+            result.error_in_exec, MemoryError
+        ):  # what it holds may starve every later cell
+            reserve.clear()
+            _send({"out_of_memory": k})
+            os._exit(3)  # the grader skips this cell and runs the notebook again without it
         error = result.error_before_exec
         if cell["kind"] == "answer" and error is not None:
             line = getattr(error, "lineno", None)

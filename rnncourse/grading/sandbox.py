@@ -5,7 +5,9 @@ it does not trust. One attempt is one jail (:mod:`rnncourse.grading.jail`) runni
 :mod:`rnncourse.grading.runner` on the package a run sees (:mod:`rnncourse.grading.jailpkg`). The
 parent here:
 
-- writes the job (cells, inputs, limits) into the run's stdin and closes it;
+- starts each jail ahead of its run, so that the interpreter and the course's imports (about
+  1.5 s) happen while the previous run works; the job (cells, inputs, limits) then goes into the
+  waiting run's stdin. Each jail serves one run, and before its job it ran only those imports;
 - drains the run's output pipe (keeping the first ``output_cap`` bytes) and its results pipe at
   once, so nothing the run writes or withholds can block the grader; every message is parsed by
   :func:`rnncourse.grading.plaindata.loads` (caps on size and depth, no pickle), and a run that
@@ -126,10 +128,15 @@ def _argv() -> list[str]:
 
 
 class _Attempt:
-    """One jail running the job once: the process, its two pipes, what came back."""
+    """One jail running one job once: the process, its two pipes, what came back.
 
-    def __init__(self, job: bytes, limits: Limits, pkg: Path, unsafe: bool) -> None:
+    It starts without its job: the runner imports what every run needs, then waits for the job
+    on stdin (:meth:`start`). So the next attempt can warm up while this one runs (:func:`_take`).
+    """
+
+    def __init__(self, limits: Limits, pkg: Path, unsafe: bool) -> None:
         self.limits = limits
+        self.key = (pkg, limits.scratch_mb, unsafe)
         read_fd, write_fd = os.pipe()
         self.home: Path | None = None
         if unsafe:
@@ -150,13 +157,17 @@ class _Attempt:
         assert self.proc.stdout is not None
         self.out = os.dup(self.proc.stdout.fileno())  # read raw, closed here
         self.proc.stdout.close()
-        threading.Thread(target=self._feed, args=(job,), daemon=True).start()
         self.output = bytearray()
         self.buffer = bytearray()
         self.received = 0
         self.messages: list[dict[str, Any]] = []
         self.malformed = 0
         self.flooded = False
+
+    def start(self, job: bytes, limits: Limits) -> None:
+        """Hand the run its job (written by a thread: a run that never reads cannot block us)."""
+        self.limits = limits
+        threading.Thread(target=self._feed, args=(job,), daemon=True).start()
 
     def _feed(self, job: bytes) -> None:
         stdin = self.proc.stdin
@@ -233,6 +244,37 @@ class _Attempt:
         return code
 
 
+_spare = threading.local()  # per grading thread, the next attempt, warming up
+_waiting: set[_Attempt] = set()
+atexit.register(lambda: _close_waiting())
+
+
+def _take(limits: Limits, pkg: Path, unsafe: bool) -> _Attempt:
+    """A fresh attempt, warm when one was started ahead; another starts warming for the next run.
+
+    Each jail is still used for one run only: it ran nothing but the course's imports before.
+    """
+    ready: _Attempt | None = getattr(_spare, "attempt", None)
+    _spare.attempt = None
+    if ready is not None:
+        _waiting.discard(ready)
+    if ready is not None and (
+        ready.key != (pkg, limits.scratch_mb, unsafe) or ready.proc.poll() is not None
+    ):
+        ready.close()
+        ready = None
+    attempt = ready or _Attempt(limits, pkg, unsafe)
+    _spare.attempt = _Attempt(limits, pkg, unsafe)
+    _waiting.add(_spare.attempt)
+    return attempt
+
+
+def _close_waiting() -> None:
+    """The grader's end ends the jails still waiting for a job."""
+    for attempt in list(_waiting):
+        attempt.close()
+
+
 def run(cells: list[dict[str, Any]], limits: Limits, also_withheld: Iterable[str] = (),
         unsafe: bool = False) -> RunResult:  # fmt: skip
     """Run ``cells`` in order; each is ``{"kind": "code"|"answer", "source": ...}`` or
@@ -264,7 +306,8 @@ def run(cells: list[dict[str, Any]], limits: Limits, also_withheld: Iterable[str
                 # the count is all of the instructor's processes: left as it is
             },
         }
-        attempt = _Attempt(plaindata.dumps(job), limits, pkg, unsafe)
+        attempt = _take(limits, pkg, unsafe)
+        attempt.start(plaindata.dumps(job), limits)
         finished, failed = _watch(attempt, limits, deadline, expected, result)
         if len(output) < limits.output_cap:
             output += attempt.output[: limits.output_cap - len(output)]
@@ -293,6 +336,8 @@ def _watch(attempt: _Attempt, limits: Limits, deadline: float, expected: dict[st
                 finished |= _record(message, expected, result)
                 if isinstance(message.get("cell"), int) and not isinstance(message["cell"], bool):
                     cell, started = message["cell"], time.monotonic()
+                if message.get("out_of_memory") == cell:
+                    why = f"ran out of memory ({limits.memory_mb} MB)"
             now = time.monotonic()
             if attempt.flooded:
                 why = "sent more data than a grader accepts"
