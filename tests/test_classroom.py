@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import os
+import shutil
 import subprocess
 import sys
 import zipfile
@@ -98,9 +99,10 @@ def test_feedback_shows_visible_tests_and_messages_never_hidden_ones(graded):
     assert "rnncourse.reference.softmax is not available while grading" in pages["bob"]
 
 
-def test_gradebook_works_with_nbgrader_export(graded):
+def test_gradebook_works_with_nbgrader_export_after_the_folder_moved(graded, tmp_path):
     out, _ = graded
-    course = out / "course"
+    course = tmp_path / "moved" / "course"
+    shutil.copytree(out / "course", course)
     assert (course / "autograded" / "alice" / "01_vanilla_rnn" / "01_vanilla_rnn.ipynb").is_file()
     subprocess.run(
         [sys.executable, "-m", "nbgrader", "export"], cwd=course, check=True, capture_output=True

@@ -266,6 +266,21 @@ def write_gradebook(
     raw: dict[tuple[str, str], bytes | None],
 ) -> None:
     """Record every score in an nbgrader gradebook (``course_dir/gradebook.db``) for formgrader and export."""
+    import warnings
+
+    from sqlalchemy.exc import SAWarning
+
+    with warnings.catch_warnings():  # nbgrader's own use of its ORM: nothing an instructor acts on
+        warnings.simplefilter("ignore", SAWarning)
+        _write_gradebook(root, course_dir, grades, raw)
+
+
+def _write_gradebook(
+    root: Path,
+    course_dir: Path,
+    grades: list[grader.NotebookGrade],
+    raw: dict[tuple[str, str], bytes | None],
+) -> None:
     from nbgrader.api import Gradebook, MissingEntry
 
     course.make_course_dir(root, course_dir)

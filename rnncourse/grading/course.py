@@ -25,9 +25,12 @@ CELL_TIMEOUT_S = 120  # nbgrader's per-cell limit (``c.Execute.timeout``) while 
 
 _CONFIG = """\
 # Written by rnncourse: one nbgrader assignment per course notebook, named by its stem.
+import os
+
 c = get_config()  # noqa: F821
-c.CourseDirectory.root = {root!r}
-c.CourseDirectory.db_url = {db_url!r}
+here = os.path.dirname(os.path.abspath(__file__))  # the folder may be moved: paths from here
+c.CourseDirectory.root = here
+c.CourseDirectory.db_url = "sqlite:///" + os.path.join(here, "gradebook.db")
 c.Execute.timeout = {timeout}
 # formgrader shows students' written answers: render them without scripts or event handlers
 c.HTMLExporter.sanitize_html = True
@@ -59,15 +62,14 @@ def make_course_dir(root: Path, course: Path) -> Path:
 
     ``course/source/<stem>/<stem>.ipynb`` for each solution notebook, the course's data files
     beside none of them (the notebooks import ``rnncourse``), and ``nbgrader_config.py`` with a
-    SQLite gradebook inside ``course``.
+    SQLite gradebook inside ``course``, both found from the config's own place (the folder can move).
     """
     course = course.resolve()
     for stem in solution_stems(root):
         dest = course / "source" / stem
         dest.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(root / "solutions" / f"{stem}.ipynb", dest / f"{stem}.ipynb")
-    db_url = f"sqlite:///{course / 'gradebook.db'}"
-    text = _CONFIG.format(root=str(course), db_url=db_url, timeout=CELL_TIMEOUT_S)
+    text = _CONFIG.format(timeout=CELL_TIMEOUT_S)
     (course / "nbgrader_config.py").write_text(text)
     return course
 
