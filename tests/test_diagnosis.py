@@ -198,3 +198,54 @@ def test_a_catalogued_mistake_is_named_only_if_it_matches_every_case():
 
     message = _fails("softmax", sometimes_unstable)
     assert "Looks like you" not in message
+
+
+# --- one grader truth ----------------------------------------------------------------------------
+
+
+def _submission_with(stem: str, name: str, source: str) -> bytes:
+    """The solution notebook of ``stem`` with the answer cell of ``name`` replaced."""
+    import nbformat
+
+    nb = nbformat.read(f"solutions/{stem}.ipynb", as_version=4)
+    for c in nb.cells:
+        if c.get("metadata", {}).get("nbgrader", {}).get("grade_id") == name:
+            c.source = source
+    return nbformat.writes(nb).encode()
+
+
+CACHE_ORDER = """def rnn_cell_forward(x_t, a_prev, params):
+    a_next = np.tanh(a_prev @ params["W_aa"].T + x_t @ params["W_ax"].T + params["b_a"])
+    y_hat_t = softmax(a_next @ params["W_ya"].T + params["b_y"])
+    return a_next, y_hat_t, (a_prev, a_next, x_t, params)
+"""
+LAST_CACHE = """def rnn_forward(x, a0, params):
+    a_t, a, y_hat = a0, [], []
+    for t in range(x.shape[1]):
+        a_t, y_hat_t, cache = rnn_cell_forward(x[:, t, :], a_t, params)
+        a.append(a_t)
+        y_hat.append(y_hat_t)
+    return np.stack(a, axis=1), np.stack(y_hat, axis=1), [cache]
+"""
+
+
+@pytest.mark.parametrize(("name", "source"), [("rnn_cell_forward", CACHE_ORDER),
+                                              ("rnn_forward", LAST_CACHE)])  # fmt: skip
+def test_rnncourse_grade_and_the_notebook_check_agree_on_cache_mistakes(name, source):
+    from rnncourse.grading import grader, jail, sandbox
+
+    if jail.unavailable() is not None:
+        pytest.skip("no grading jail here")
+    stem = "01_vanilla_rnn"
+    solution = open(f"solutions/{stem}.ipynb").read()
+    limits = sandbox.Limits(cell_timeout=60, total_timeout=300)
+    graded = grader.grade_notebook(
+        "s", stem, _submission_with(stem, name, source), solution, limits, seed=7
+    )
+    by_name = {e.exercise: e for e in graded.exercises}
+    assert by_name[name].score == 0
+    namespace: dict = {"np": np, "softmax": nb01.softmax, "rnn_cell_forward": nb01.rnn_cell_forward}
+    exec(source, namespace)  # the same answer, as the notebook's kernel holds it
+    with pytest.raises(AssertionError) as err:
+        check(name, namespace[name], seed=7)
+    assert by_name[name].message == str(err.value)
