@@ -119,6 +119,10 @@ def test_gradebook_works_with_nbgrader_export_after_the_folder_moved(graded, tmp
             "01_vanilla_rnn", "alice"
         ).needs_manual_grade  # the written answer
         assert not gb.find_submission("01_vanilla_rnn", "carol").needs_manual_grade
+    from rnncourse.grading.course import nbgrader_api
+
+    listed = nbgrader_api(course).get_assignment("01_vanilla_rnn")
+    assert listed["num_submissions"] == 3  # what formgrader shows: alice, bob, dave handed in
 
 
 def test_zip_submissions_and_an_existing_scheduler(course_root, submissions, tmp_path, monkeypatch):

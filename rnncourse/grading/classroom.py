@@ -315,6 +315,11 @@ def _write_gradebook(
                 _autograded_notebook(source_json, raw[g.student, g.notebook], g),
                 dest / f"{g.notebook}.ipynb",
             )
+            data = raw[g.student, g.notebook]
+            if data is not None:  # formgrader counts a submission by its folder in submitted/
+                handed_in = course_dir / "submitted" / g.student / g.notebook
+                handed_in.mkdir(parents=True, exist_ok=True)
+                (handed_in / f"{g.notebook}.ipynb").write_bytes(data)
 
 
 def grade_class(

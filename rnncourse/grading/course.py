@@ -31,6 +31,7 @@ c = get_config()  # noqa: F821
 here = os.path.dirname(os.path.abspath(__file__))  # the folder may be moved: paths from here
 c.CourseDirectory.root = here
 c.CourseDirectory.db_url = "sqlite:///" + os.path.join(here, "gradebook.db")
+c.Exchange.root = os.path.join(here, "exchange")  # unused, but formgrader warns without one
 c.Execute.timeout = {timeout}
 # formgrader shows students' written answers: render them without scripts or event handlers
 c.HTMLExporter.sanitize_html = True
@@ -70,6 +71,7 @@ def make_course_dir(root: Path, course: Path) -> Path:
         dest.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(root / "solutions" / f"{stem}.ipynb", dest / f"{stem}.ipynb")
     text = _CONFIG.format(timeout=CELL_TIMEOUT_S)
+    (course / "exchange").mkdir(exist_ok=True)
     (course / "nbgrader_config.py").write_text(text)
     return course
 
