@@ -193,6 +193,9 @@ def explain_array(k: str, e: np.ndarray, g: np.ndarray, sizes: Sequence[int],
 def explain_structure(k: str, e: Any, g: Any) -> str:
     """What is wrong with the type or shape of an output ('' if the structure is right)."""
     if isinstance(e, np.ndarray):
+        if isinstance(g, np.ndarray) and e.ndim == 0 and g.ndim > 0:
+            return (f"{k} should be one number, got an array of shape {g.shape}: reduce it to "
+                    "the one value asked for (the largest? the sum?)")  # fmt: skip
         if isinstance(g, int | float | complex) and not isinstance(g, bool) and e.ndim:
             return (f"{k} should be a NumPy array of shape {e.shape}, got one number: keep one "
                     "value per entry (per example, per step) instead of a sum or mean over all")  # fmt: skip
@@ -222,13 +225,35 @@ def explain_plain(k: str, e: Any, g: Any) -> str:
                     f"words, {e!r}, got {g!r}")[:600]  # fmt: skip
     if isinstance(e, list) and isinstance(g, list):
         if len(g) != len(e):
-            return f"{k} has {len(g)} items, expected {len(e)}"
+            return f"{k} has {len(g)} items, expected {len(e)}" + _extra_items(e, g)
         for i, (x, y) in enumerate(zip(e, g, strict=True)):
             if not close(x, y):
                 return f"{k} is wrong: first difference at position {i}, expected {x!r}, got {y!r}"[
                     :600
                 ]
     return f"{k} is wrong: expected {e!r}, got {g!r}"[:600]
+
+
+def _extra_items(e: list[Any], g: list[Any]) -> str:
+    """The items of ``g`` that ``e`` does not hold, and what they have in common, in words."""
+    if not all(isinstance(x, str) for x in e + g):
+        return ""
+    extra = [x for x in g if x not in e]
+    missing = [x for x in e if x not in g]
+    notes = []
+    if extra:
+        notes.append("unexpected " + ", ".join(repr(x) for x in extra[:5]))
+    if missing:
+        notes.append("missing " + ", ".join(repr(x) for x in missing[:5]))
+    if any(x == "" or any(c.isspace() for c in x) for x in extra):
+        notes.append("items that are empty or hold spaces, tabs or newlines: split on any "
+                     "whitespace with str.split(), not split(' ')")  # fmt: skip
+    lowered = {x.lower() for x in e}
+    if any(x != x.lower() and x.lower() in lowered for x in extra):
+        notes.append(
+            "items that differ from expected ones only in upper/lower case: lower-case first"
+        )
+    return f" ({'; '.join(notes)})" if notes else ""
 
 
 def explain_cache(k: str, e: Any, g: Any, items: tuple[str, ...], per_step: bool = False) -> str:
