@@ -3,8 +3,11 @@ r"""What the notebooks' test cells call: one check per graded function, and the 
 ``EXERCISES`` maps each graded function's name to its :class:`~rnncourse.checks.framework.Exercise`:
 ``.notebook`` (the stem), ``.reference`` (a correct implementation with the student's signature),
 ``.check(fn)`` (raises ``AssertionError`` naming the mistake on any wrong answer), and the
-separable steps ``.cases``, ``.collect``, ``.judge`` a grader uses to run the student's code
-elsewhere. It is the one place an exercise is defined.
+separable steps a grader uses to run the student's code elsewhere: ``.cases(seed)``,
+``.signature`` (for :func:`rnncourse.checks.collect.collect` in the jail) and
+``.verdict(cases, outputs, failed_helpers)``, which judges from the outputs alone; ``.check``
+goes through the same ``verdict``, so every grader says the same. It is the one place an
+exercise is defined.
 
 In a notebook::
 

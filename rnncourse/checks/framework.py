@@ -7,10 +7,13 @@ another process and compare only the plain data that comes back:
    non-square sizes so that a transposed weight shows);
 2. :meth:`Exercise.collect` calls the student's function on copies of them (twice, to catch hidden
    state), verifies it did not modify its inputs or call a reference, and picks the graded outputs;
-3. :meth:`Exercise.judge` compares those with the reference: structure, shape, dtype, finiteness,
-   values. When values are wrong it runs the exercise's catalogued :class:`Mistake`\ s on the same
-   inputs; if one reproduces the student's output, the message names it. Otherwise it reports
-   the first differing entry (and time step) with expected and received values.
+3. :meth:`Exercise.verdict` judges the outputs of every case (or the message its collection
+   raised) against the reference, from the outputs alone: structure, shape, dtype, values, and
+   caches item by item. A catalogued :class:`Mistake` is named only when it reproduces the
+   answer on *every* case; otherwise :mod:`rnncourse.checks.diagnosis` localises the error
+   (which outputs are wrong, which term from the probe cases, which gate from the cache, which
+   time step, a transpose, scale, shift or swap), and a helper that fails its own check is
+   named first.
 
 :meth:`Exercise.check` does all three in one process: what a notebook's test cell calls.
 """
