@@ -91,7 +91,9 @@ def command(
     for etc in ("/etc/ld.so.cache", "/etc/fonts", "/etc/localtime"):
         if Path(etc).exists():
             args += ["--ro-bind", etc, etc]
-    made: set[Path] = {Path("/usr"), Path("/etc"), Path("/opt")}
+    # the scratch first: an environment that lives under /tmp is bound on top of it, not hidden
+    args += ["--perms", "1777", "--size", str(scratch_mb * 1024 * 1024), "--tmpfs", SCRATCH]
+    made: set[Path] = {Path("/usr"), Path("/etc"), Path("/opt"), Path(SCRATCH)}
     args += ["--perms", "0755", "--dir", "/etc", "--perms", "0755", "--dir", "/opt"]
     for prefix in _prefixes():
         if prefix == Path("/usr") or Path("/usr") in prefix.parents:
@@ -104,9 +106,7 @@ def command(
     args += ["--ro-bind", str(package), PACKAGE_MOUNT]
     if mpl_cache is not None:
         args += ["--ro-bind", str(mpl_cache), MPL_MOUNT]
-    args += ["--proc", "/proc", "--dev", "/dev"]
-    args += ["--perms", "1777", "--size", str(scratch_mb * 1024 * 1024), "--tmpfs", SCRATCH]
-    args += ["--chdir", SCRATCH]
+    args += ["--proc", "/proc", "--dev", "/dev", "--chdir", SCRATCH]
     for k, v in env.items():
         args += ["--setenv", k, v]
     args.append("--")
