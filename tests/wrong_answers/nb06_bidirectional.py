@@ -190,15 +190,24 @@ WRONG = {
     ],
     "birnn_forward": [
         wrong(bi_no_mask, "padded steps not zeroed", "padd"),
-        wrong(bi_flip_states_plainly, "backward states flipped, not reversed in lengths",
-              "reverse|lengths"),  # fmt: skip
+        wrong(
+            bi_flip_states_plainly,
+            "backward states flipped, not reversed in lengths",
+            "reverse|lengths",
+        ),
         wrong(bi_backward_first, "backward half first", "order|forward|halves|swap"),
         wrong(bi_stacked_directions, "stacked the directions", "concat|shape|axis"),
         wrong(bi_one_params, "params_fwd for both directions", "params_bwd|own weights|shared"),
-        wrong(bi_backward_reads_reversed_time, "backward chain started on the padding",
-              "padding|lengths|flip"),  # fmt: skip
-        wrong(calling(birnn_forward, reverse_padded=bad_reverse), "its reverse_padded is wrong",
-              "reverse_padded"),  # fmt: skip
+        wrong(
+            bi_backward_reads_reversed_time,
+            "backward chain started on the padding",
+            "padding|lengths|flip",
+        ),
+        wrong(
+            calling(birnn_forward, reverse_padded=bad_reverse),
+            "its reverse_padded is wrong",
+            "reverse_padded",
+        ),
     ],
     "birnn_output": [
         wrong(out_forward_half, "read only the forward half", "forward|backward|half|both"),
@@ -212,6 +221,10 @@ WRONG = {
         wrong(hn_both_last, "backward state at the last step", "backward|first step|step 1"),
         wrong(hn_concat, "(m, 2n_a), not (2, m, n_a)", "shape|(2, m, n_a)|layout"),
         wrong(hn_backward_first, "backward first", "order|forward|swap"),
-        wrong(hn_length_index, "a[i, lengths[i]]: off by one", "off by one|lengths[i] − 1|lengths[i] - 1"),
+        wrong(
+            hn_length_index,
+            "a[i, lengths[i]]: off by one",
+            "off by one|lengths[i] − 1|lengths[i] - 1",
+        ),
     ],
 }

@@ -146,8 +146,11 @@ WRONG = {
         wrong(deep_zero_start, "a0 ignored, layers start from zeros", "a0|initial"),
         wrong(deep_concat_all_layers, "every layer's states concatenated", "top|shape|n_a"),
         wrong(deep_last_is_top_sequence, "a_last repeats the top layer", "a_last|layer"),
-        wrong(deep_reads_below_previous_step, "layer l reads layer l−1 at t − 1",
-              "same t|same step|time step|off by one|layer l−1"),  # fmt: skip
+        wrong(
+            deep_reads_below_previous_step,
+            "layer l reads layer l−1 at t − 1",
+            "same t|same step|time step|off by one|layer l−1",
+        ),
         wrong(deep_one_weights, "one W_aa for every layer", "own weights|params[l]|W_aa|shared"),
         wrong(deep_time_loop_outside, "state not carried within a layer", "carried|a0|a⟨t−1⟩"),
     ],
@@ -155,13 +158,20 @@ WRONG = {
         wrong(count_forgot_hh, "left out weight_hh", "weight_hh|n_a·(n_in + n_a)|(n_in + n_a)"),
         wrong(count_float, "returned a float", "int|float|type"),
         wrong(count_squared, "G² in weight_hh", "G·n_a·(n_in + n_a)"),
-        wrong(count_bi_everything_doubled, "doubled n_a for bidirectional",
-              "direction|G·n_a·(n_in + n_a)"),  # fmt: skip
+        wrong(
+            count_bi_everything_doubled,
+            "doubled n_a for bidirectional",
+            "direction|G·n_a·(n_in + n_a)",
+        ),
     ],
     "layer_dropout": [
         wrong(drop_always, "dropout in evaluation", "evaluation|training=False|eval"),
         wrong(drop_times_keep, "multiplied by 1 − p", "1 − p|1 - p|divide|scale"),
-        wrong(drop_eval_scaled, "old-style: scaled at evaluation", "1 − p|1 - p|evaluation|scale|divide"),
+        wrong(
+            drop_eval_scaled,
+            "old-style: scaled at evaluation",
+            "1 − p|1 - p|evaluation|scale|divide",
+        ),
         wrong(drop_divides_by_p, "divided by p", "1 − p|1 - p|divide|scale"),
         wrong(drop_new_mask, "drew its own mask", "mask"),
     ],
