@@ -650,3 +650,41 @@ def test_bidirectional_rnn_rejects_bad_arguments(
 ) -> None:
     with pytest.raises(error, match=match):
         viz.bidirectional_rnn(T)  # type: ignore[arg-type]
+
+
+# --------------------------------------------------------------------------- the deep RNN
+
+
+@pytest.mark.parametrize(("T", "L"), [(1, 1), (3, 3), (5, 4)])
+def test_deep_rnn_renders_a_small_nontrivial_png_with_its_text_inside(T: int, L: int) -> None:
+    fig = viz.deep_rnn(T, L)
+    width, height = fig.get_size_inches()
+    assert 2.5 <= width <= 9.0 and 1.5 <= height <= 7.0, (width, height)
+    assert_nontrivial_png(fig)
+    test_diagram_text_is_inside_the_figure_and_does_not_overlap(lambda: viz.deep_rnn(T, L))
+
+
+def test_deep_rnn_labels_every_layer_and_step_in_course_notation() -> None:
+    text = _all_text(viz.deep_rnn(T=3, L=3))
+    for layer in range(1, 4):
+        assert rf"$a^{{[{layer}]\langle 0\rangle}}$" in text  # each layer's own initial state
+        for t in range(1, 4):
+            assert rf"$a^{{[{layer}]\langle {t}\rangle}}$" in text
+    for t in range(1, 4):
+        assert _sup("x", t) in text and _sup(r"\hat{y}", t) in text
+    assert "reads x" in text and "reads layer 2" in text
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "error", "match"),
+    [
+        ({"T": 0}, ValueError, r"T must be in \[1, 5\], got 0"),
+        ({"L": 5}, ValueError, r"L must be in \[1, 4\], got 5"),
+        ({"T": 2.0}, TypeError, "T must be an int"),
+    ],
+)
+def test_deep_rnn_rejects_bad_arguments(
+    kwargs: dict[str, object], error: type[Exception], match: str
+) -> None:
+    with pytest.raises(error, match=match):
+        viz.deep_rnn(**kwargs)  # type: ignore[arg-type]

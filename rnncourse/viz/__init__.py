@@ -21,6 +21,7 @@ Figures are small (at most 9 inches wide), and deterministic: the same input dra
 from rnncourse.viz.diagrams import (
     architectures,
     bidirectional_rnn,
+    deep_rnn,
     gru_cell,
     lstm_cell,
     rnn_cell,
@@ -60,6 +61,7 @@ __all__ = [
     "accuracy_vs_distance",
     "architectures",
     "bidirectional_rnn",
+    "deep_rnn",
     "forecast",
     "gate_heatmap",
     "gradient_norms",

@@ -700,3 +700,64 @@ def bidirectional_rnn(T: int = 4) -> Figure:
             color=MUTED,
         )
     return fig
+
+
+# --------------------------------------------------------------------------- the deep RNN
+
+
+def deep_rnn(T: int = 3, L: int = 3) -> Figure:
+    r"""A deep (stacked) RNN of ``L`` layers unrolled over ``T`` steps: the grid of layers × time.
+
+    Cell :math:`(l, t)` computes, with layer :math:`l`'s own weights at every step,
+
+    .. math::
+
+        a^{[l]\langle t\rangle} = \tanh(W_{aa}^{[l]} a^{[l]\langle t-1\rangle}
+            + W_{ax}^{[l]} a^{[l-1]\langle t\rangle} + b_a^{[l]}), \qquad
+        a^{[0]\langle t\rangle} = x^{\langle t\rangle}
+
+    The state moves to the right within a layer (from each layer's own
+    :math:`a^{[l]\langle 0\rangle}`) and up the stack at the same step; the outputs
+    :math:`\hat{y}^{\langle t\rangle}` read the top layer.
+
+    Args:
+        T: number of time steps drawn, 1 to 5.
+        L: number of layers drawn, 1 to 4.
+    """
+    require_int("T", T, 1, 5)
+    require_int("L", L, 1, 4)
+    dx, dy, w, h = 2.4, 1.5, 1.1, 0.7  # step and layer spacing, cell size
+    y_x, y_y = -dy, L * dy  # rows of x and ŷ; layer l sits at (l - 1) * dy
+    left, right = -2.4, (T - 1) * dx + 4.6  # room on the right for the layers' names
+    bottom, top = y_x - 0.5, y_y + 0.45
+    scale = min(0.62, MAX_WIDTH / (right - left))
+    fig = _diagram((left, right), (bottom, top), scale)
+    fs = 12 * max(scale / 0.62, 0.7)
+    ax = fig.axes[0]
+    for t in range(1, T + 1):
+        x = (t - 1) * dx
+        _box(ax, (x, y_x), _sup("x", t), INPUT, (0.9, 0.55), fs)
+        _box(ax, (x, y_y), _sup(r"\hat{y}", t), OUTPUT, (0.9, 0.55), fs)
+        _line(ax, (x, y_x + 0.275), (x, -h / 2))  # x<t> into layer 1
+        _line(ax, (x, (L - 1) * dy + h / 2), (x, y_y - 0.275))  # the top layer to ŷ<t>
+    for layer in range(1, L + 1):
+        y = (layer - 1) * dy
+        _box(ax, (-1.75, y), rf"$a^{{[{layer}]\langle 0\rangle}}$", STATE, (0.95, 0.55), fs * 0.9)
+        _line(ax, (-1.275, y), (-w / 2, y))
+        for t in range(1, T + 1):
+            x = (t - 1) * dx
+            _box(ax, (x, y), f"layer {layer}", CELL, (w, h), fs * 0.75)
+            end = x + dx - w / 2 if t < T else x + w / 2 + 0.8
+            _line(ax, (x + w / 2, y), (end, y))  # along time, within the layer
+            ax.text(
+                (x + w / 2 + end) / 2, y + 0.1, rf"$a^{{[{layer}]\langle {t}\rangle}}$",
+                ha="center", va="bottom", fontsize=fs * 0.75,
+            )  # fmt: skip
+            if layer < L:
+                _line(ax, (x, y + h / 2), (x, y + dy - h / 2))  # up the stack, same step
+        reads = "reads x" if layer == 1 else f"reads layer {layer - 1}"
+        ax.text(
+            (T - 1) * dx + w / 2 + 1.0, y, f"$W^{{[{layer}]}}$: {reads}",
+            ha="left", va="center", fontsize=fs * 0.75, color=MUTED,
+        )  # fmt: skip
+    return fig
