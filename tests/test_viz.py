@@ -600,3 +600,91 @@ def test_forecast_rejects_bad_input(
     kwargs = {"start": 18, **kwargs}
     with pytest.raises(error, match=match):
         viz.forecast(time, observed, predictions, **kwargs)  # type: ignore[arg-type]
+
+
+# --------------------------------------------------------------------------- the bidirectional RNN
+
+
+@pytest.mark.parametrize("T", [1, 4, 6])
+def test_bidirectional_rnn_renders_a_small_nontrivial_png_with_its_text_inside(T: int) -> None:
+    fig = viz.bidirectional_rnn(T)
+    width, height = fig.get_size_inches()
+    assert 2.5 <= width <= 9.0 and 1.5 <= height <= 7.0, (width, height)
+    assert_nontrivial_png(fig)
+    test_diagram_text_is_inside_the_figure_and_does_not_overlap(lambda: viz.bidirectional_rnn(T))
+
+
+def test_bidirectional_rnn_labels_both_directions_in_course_notation() -> None:
+    text = _all_text(viz.bidirectional_rnn(T=4))
+    for t in range(1, 5):
+        for symbol in ("x", r"\hat{y}", r"\overrightarrow{a}", r"\overleftarrow{a}"):
+            assert _sup(symbol, t) in text, _sup(symbol, t)
+    assert _sup(r"\overrightarrow{a}", 0) in text  # the forward RNN starts on the left
+    assert _sup(r"\overleftarrow{a}", 5) in text  # the backward one after the last step
+    assert _sup(r"\overleftarrow{a}", 0) not in text and _sup("x", 5) not in text
+    assert r"\overleftarrow{W}_{aa}" in text and r"\overrightarrow{W}_{aa}" in text
+    assert "concatenated" in text
+
+
+@pytest.mark.parametrize("T", [1, 3])
+def test_bidirectional_rnn_states_flow_both_ways_and_everything_else_up(T: int) -> None:
+    arrows = [d for d in _arrows(viz.bidirectional_rnn(T), viz.INK) if max(map(abs, d)) > 0]
+    horizontal = [dx for dx, dy in arrows if abs(dx) > abs(dy)]
+    # a0 -> cell 1 and T state arrows each way (the last ones leave the picture)
+    assert sum(dx > 0 for dx in horizontal) == T + 1
+    assert sum(dx < 0 for dx in horizontal) == T + 1
+    assert all(dy > 0 for dx, dy in arrows if abs(dy) > abs(dx))  # x up to the cells, up to ŷ
+
+
+@pytest.mark.parametrize(
+    ("T", "error", "match"),
+    [
+        (0, ValueError, r"T must be in \[1, 6\], got 0"),
+        (7, ValueError, r"T must be in \[1, 6\], got 7"),
+        (2.0, TypeError, "T must be an int"),
+        (True, TypeError, "T must be an int"),
+    ],
+)
+def test_bidirectional_rnn_rejects_bad_arguments(
+    T: object, error: type[Exception], match: str
+) -> None:
+    with pytest.raises(error, match=match):
+        viz.bidirectional_rnn(T)  # type: ignore[arg-type]
+
+
+# --------------------------------------------------------------------------- the deep RNN
+
+
+@pytest.mark.parametrize(("T", "L"), [(1, 1), (3, 3), (5, 4)])
+def test_deep_rnn_renders_a_small_nontrivial_png_with_its_text_inside(T: int, L: int) -> None:
+    fig = viz.deep_rnn(T, L)
+    width, height = fig.get_size_inches()
+    assert 2.5 <= width <= 9.0 and 1.5 <= height <= 7.0, (width, height)
+    assert_nontrivial_png(fig)
+    test_diagram_text_is_inside_the_figure_and_does_not_overlap(lambda: viz.deep_rnn(T, L))
+
+
+def test_deep_rnn_labels_every_layer_and_step_in_course_notation() -> None:
+    text = _all_text(viz.deep_rnn(T=3, L=3))
+    for layer in range(1, 4):
+        assert rf"$a^{{[{layer}]\langle 0\rangle}}$" in text  # each layer's own initial state
+        for t in range(1, 4):
+            assert rf"$a^{{[{layer}]\langle {t}\rangle}}$" in text
+    for t in range(1, 4):
+        assert _sup("x", t) in text and _sup(r"\hat{y}", t) in text
+    assert "reads x" in text and "reads layer 2" in text
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "error", "match"),
+    [
+        ({"T": 0}, ValueError, r"T must be in \[1, 5\], got 0"),
+        ({"L": 5}, ValueError, r"L must be in \[1, 4\], got 5"),
+        ({"T": 2.0}, TypeError, "T must be an int"),
+    ],
+)
+def test_deep_rnn_rejects_bad_arguments(
+    kwargs: dict[str, object], error: type[Exception], match: str
+) -> None:
+    with pytest.raises(error, match=match):
+        viz.deep_rnn(**kwargs)  # type: ignore[arg-type]

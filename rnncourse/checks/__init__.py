@@ -20,12 +20,14 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from rnncourse.checks import bptt, gru, lstm, notation, rnn, vanishing
+from rnncourse.checks import bidirectional, bptt, deep, gru, lstm, notation, rnn, vanishing
 from rnncourse.checks.framework import Case, Exercise, Mistake
 
 # one module per notebook, each ending with its EXERCISES tuple, in course order
 EXERCISES: dict[str, Exercise] = {
-    e.name: e for module in (notation, rnn, bptt, vanishing, gru, lstm) for e in module.EXERCISES
+    e.name: e
+    for module in (notation, rnn, bptt, vanishing, gru, lstm, bidirectional, deep)
+    for e in module.EXERCISES
 }
 
 

@@ -217,6 +217,10 @@ def explain_structure(k: str, e: Any, g: Any) -> str:
 
 def explain_plain(k: str, e: Any, g: Any) -> str:
     """Where two plain values (strings, lists) differ."""
+    if isinstance(e, int) and isinstance(g, float) and not isinstance(e, bool):
+        return (
+            f"{k} is a float, {g!r}: expected an int, {e!r} (a count is a whole number: int(...))"
+        )
     if isinstance(e, str) and isinstance(g, str):
         if g.lower() == e.lower():
             return f"{k} differs only in upper and lower case: expected {e!r}, got {g!r}"[:600]

@@ -18,7 +18,15 @@ make it the cell's last expression (or call ``display(fig)``); elsewhere ``fig.s
 Figures are small (at most 9 inches wide), and deterministic: the same input draws the same picture.
 """
 
-from rnncourse.viz.diagrams import architectures, gru_cell, lstm_cell, rnn_cell, unrolled_rnn
+from rnncourse.viz.diagrams import (
+    architectures,
+    bidirectional_rnn,
+    deep_rnn,
+    gru_cell,
+    lstm_cell,
+    rnn_cell,
+    unrolled_rnn,
+)
 from rnncourse.viz.kit import (
     CELL,
     GRADIENT,
@@ -52,6 +60,8 @@ __all__ = [
     "STATE",
     "accuracy_vs_distance",
     "architectures",
+    "bidirectional_rnn",
+    "deep_rnn",
     "forecast",
     "gate_heatmap",
     "gradient_norms",

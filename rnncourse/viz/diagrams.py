@@ -607,3 +607,157 @@ def lstm_cell() -> Figure:
     _label(ax, (x_o + 0.12, 2.75), r"$\Gamma_o$")
     _line(ax, (x_tanh + r, y_out), (x_exit, y_out), (x_exit, y_bus), (9.8, y_bus))
     return fig
+
+
+# --------------------------------------------------------------------------- the bidirectional RNN
+
+
+def bidirectional_rnn(T: int = 4) -> Figure:
+    r"""A bidirectional RNN unrolled over ``T`` steps: a forward and a backward RNN, one output.
+
+    The forward cells (lower row) read the sequence left to right from
+    :math:`\overrightarrow{a}^{\langle 0\rangle}`, the backward cells (upper row) right to left from
+    :math:`\overleftarrow{a}^{\langle T_x+1\rangle}`, each direction with its own weights; the
+    output at step :math:`t` reads both states, concatenated (the lines join):
+
+    .. math::
+
+        \overrightarrow{a}^{\langle t\rangle} = \tanh(\overrightarrow{W}_{aa}
+            \overrightarrow{a}^{\langle t-1\rangle} + \overrightarrow{W}_{ax} x^{\langle t\rangle}
+            + \overrightarrow{b}_a), \qquad
+        \overleftarrow{a}^{\langle t\rangle} = \tanh(\overleftarrow{W}_{aa}
+            \overleftarrow{a}^{\langle t+1\rangle} + \overleftarrow{W}_{ax} x^{\langle t\rangle}
+            + \overleftarrow{b}_a),
+
+        \hat{y}^{\langle t\rangle} = g(W_y [\overrightarrow{a}^{\langle t\rangle};
+            \overleftarrow{a}^{\langle t\rangle}] + b_y)
+
+    Args:
+        T: number of time steps drawn, 1 to 6.
+    """
+    require_int("T", T, 1, 6)
+    dx, w, h, off = 2.8, 1.0, 0.7, 0.45  # step spacing, cell size, cells' shift off x<t>'s column
+    y_x, y_f, y_b, y_j, y_y = -2.2, -0.6, 0.9, 1.8, 2.6  # rows: x, forward, backward, join, ŷ
+    left, right = -3.3, (T - 1) * dx + 3.3
+    pad = max(0.0, 10.6 - (right - left)) / 2  # room for the caption when T is small
+    left, right = left - pad, right + pad
+    bottom, top = y_x - 1.35, y_y + 0.45
+    scale = min(0.62, MAX_WIDTH / (right - left))
+    fig = _diagram((left, right), (bottom, top), scale)
+    fs = 12 * max(scale / 0.62, 0.7)
+    ax = fig.axes[0]
+    fwd, bwd = r"\overrightarrow{a}", r"\overleftarrow{a}"
+    x_last = (T - 1) * dx
+
+    _box(ax, (-2.3, y_f), _sup(fwd, 0), STATE, (0.9, 0.6), fs)
+    _line(ax, (-1.85, y_f), (-off - w / 2, y_f))
+    _box(ax, (x_last + 2.3, y_b), _sup(bwd, T + 1), STATE, (0.9, 0.6), fs)
+    _line(ax, (x_last + 1.85, y_b), (x_last + off + w / 2, y_b))
+    for t in range(1, T + 1):
+        x = (t - 1) * dx
+        _box(ax, (x - off, y_f), "→ cell", CELL, (w, h), fs * 0.8)
+        _box(ax, (x + off, y_b), "← cell", CELL, (w, h), fs * 0.8)
+        _box(ax, (x, y_x), _sup("x", t), INPUT, (0.9, 0.55), fs)
+        _box(ax, (x, y_y), _sup(r"\hat{y}", t), OUTPUT, (0.9, 0.55), fs)
+        # x<t> is copied to both cells; the line to the backward cell crosses the forward row
+        y_split = y_x + 0.65
+        _line(ax, (x, y_x + 0.275), (x, y_split), arrow=False)
+        _dot(ax, (x, y_split))
+        _line(ax, (x, y_split), (x - off, y_split), (x - off, y_f - h / 2))
+        _line(ax, (x, y_split), (x + off, y_split), (x + off, y_b - h / 2), bridge="white")
+        # both states go up and join: ŷ<t> reads their concatenation
+        _line(ax, (x - off, y_f + h / 2), (x - off, y_j), (x, y_j), arrow=False, bridge="white")
+        _line(ax, (x + off, y_b + h / 2), (x + off, y_j), (x, y_j), arrow=False)
+        _dot(ax, (x, y_j))
+        _line(ax, (x, y_j), (x, y_y - 0.275))
+        # the forward state leaves cell t to the right, the backward state to the left
+        f_start = x - off + w / 2
+        f_end = x + dx - off - w / 2 if t < T else f_start + 1.4
+        _line(ax, (f_start, y_f), (f_end, y_f))
+        # each label sits beside the line that crosses its arrow, not on it
+        f_mid = (x + off + f_end) / 2
+        ax.text(f_mid, y_f - 0.1, _sup(fwd, t), ha="center", va="top", fontsize=fs)
+        b_start = x + off - w / 2
+        b_end = x - dx + off + w / 2 if t > 1 else b_start - 1.4
+        _line(ax, (b_start, y_b), (b_end, y_b))
+        b_mid = (x - off + b_end) / 2
+        ax.text(b_mid, y_b + 0.1, _sup(bwd, t), ha="center", va="bottom", fontsize=fs)
+    notes = (
+        r"forward cells share $\overrightarrow{W}_{ax}$, $\overrightarrow{W}_{aa}$, "
+        r"$\overrightarrow{b}_a$; backward cells share their own "
+        r"$\overleftarrow{W}_{ax}$, $\overleftarrow{W}_{aa}$, $\overleftarrow{b}_a$",
+        rf"joined lines are concatenated: $\hat{{y}}^{{\langle t\rangle}} = g(W_y [{fwd}"
+        rf"^{{\langle t\rangle}}; {bwd}^{{\langle t\rangle}}] + b_y)$",
+    )
+    for k, note in enumerate(notes):
+        ax.text(
+            (left + right) / 2,
+            bottom + 0.75 - 0.45 * k,
+            note,
+            ha="center",
+            va="center",
+            fontsize=fs * 0.8,
+            color=MUTED,
+        )
+    return fig
+
+
+# --------------------------------------------------------------------------- the deep RNN
+
+
+def deep_rnn(T: int = 3, L: int = 3) -> Figure:
+    r"""A deep (stacked) RNN of ``L`` layers unrolled over ``T`` steps: the grid of layers × time.
+
+    Cell :math:`(l, t)` computes, with layer :math:`l`'s own weights at every step,
+
+    .. math::
+
+        a^{[l]\langle t\rangle} = \tanh(W_{aa}^{[l]} a^{[l]\langle t-1\rangle}
+            + W_{ax}^{[l]} a^{[l-1]\langle t\rangle} + b_a^{[l]}), \qquad
+        a^{[0]\langle t\rangle} = x^{\langle t\rangle}
+
+    The state moves to the right within a layer (from each layer's own
+    :math:`a^{[l]\langle 0\rangle}`) and up the stack at the same step; the outputs
+    :math:`\hat{y}^{\langle t\rangle}` read the top layer.
+
+    Args:
+        T: number of time steps drawn, 1 to 5.
+        L: number of layers drawn, 1 to 4.
+    """
+    require_int("T", T, 1, 5)
+    require_int("L", L, 1, 4)
+    dx, dy, w, h = 2.4, 1.5, 1.1, 0.7  # step and layer spacing, cell size
+    y_x, y_y = -dy, L * dy  # rows of x and ŷ; layer l sits at (l - 1) * dy
+    left, right = -2.4, (T - 1) * dx + 4.6  # room on the right for the layers' names
+    bottom, top = y_x - 0.5, y_y + 0.45
+    scale = min(0.62, MAX_WIDTH / (right - left))
+    fig = _diagram((left, right), (bottom, top), scale)
+    fs = 12 * max(scale / 0.62, 0.7)
+    ax = fig.axes[0]
+    for t in range(1, T + 1):
+        x = (t - 1) * dx
+        _box(ax, (x, y_x), _sup("x", t), INPUT, (0.9, 0.55), fs)
+        _box(ax, (x, y_y), _sup(r"\hat{y}", t), OUTPUT, (0.9, 0.55), fs)
+        _line(ax, (x, y_x + 0.275), (x, -h / 2))  # x<t> into layer 1
+        _line(ax, (x, (L - 1) * dy + h / 2), (x, y_y - 0.275))  # the top layer to ŷ<t>
+    for layer in range(1, L + 1):
+        y = (layer - 1) * dy
+        _box(ax, (-1.75, y), rf"$a^{{[{layer}]\langle 0\rangle}}$", STATE, (0.95, 0.55), fs * 0.9)
+        _line(ax, (-1.275, y), (-w / 2, y))
+        for t in range(1, T + 1):
+            x = (t - 1) * dx
+            _box(ax, (x, y), f"layer {layer}", CELL, (w, h), fs * 0.75)
+            end = x + dx - w / 2 if t < T else x + w / 2 + 0.8
+            _line(ax, (x + w / 2, y), (end, y))  # along time, within the layer
+            ax.text(
+                (x + w / 2 + end) / 2, y + 0.1, rf"$a^{{[{layer}]\langle {t}\rangle}}$",
+                ha="center", va="bottom", fontsize=fs * 0.75,
+            )  # fmt: skip
+            if layer < L:
+                _line(ax, (x, y + h / 2), (x, y + dy - h / 2))  # up the stack, same step
+        reads = "reads x" if layer == 1 else f"reads layer {layer - 1}"
+        ax.text(
+            (T - 1) * dx + w / 2 + 1.0, y, f"$W^{{[{layer}]}}$: {reads}",
+            ha="left", va="center", fontsize=fs * 0.75, color=MUTED,
+        )  # fmt: skip
+    return fig

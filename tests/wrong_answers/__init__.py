@@ -52,11 +52,13 @@ def all_wrong() -> dict[str, list[Wrong]]:
         nb03_vanishing_gradients,
         nb04_gru,
         nb05_lstm,
+        nb06_bidirectional,
+        nb07_deep_rnns,
     )
 
     out: dict[str, list[Wrong]] = {}
     for module in (nb00_notation, nb01_vanilla_rnn, nb02_bptt, nb03_vanishing_gradients,
-                   nb04_gru, nb05_lstm):  # fmt: skip
+                   nb04_gru, nb05_lstm, nb06_bidirectional, nb07_deep_rnns):  # fmt: skip
         out.update(module.WRONG)
     return out
 
