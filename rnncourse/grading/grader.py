@@ -18,7 +18,7 @@ reference or the grader, and flags the notebook for review in its status.
 from __future__ import annotations
 
 import secrets
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from typing import Any
 
 import nbformat
@@ -214,17 +214,14 @@ def grade_notebook(
         ]  # fmt: skip
         return grade
     run, grade.answers = plan(source_nb, cells)
-    flags = scan.flags(
-        [c["source"] for c in run if c["kind"] == "answer"]
-        + [c["source"] for c in run if c["kind"] == "code" and c.get("added")]
-    )
+    flags = scan.flags([c["source"] for c in run if c["kind"] == "answer" or c.get("added")])
     seed = secrets.randbits(63) if seed is None else seed
     names = [c["exercise"] for c in run if c["kind"] == "collect"]
     cases = {n: EXERCISES[n].cases(seed) for n in names}
     for c in run:
         if c["kind"] == "collect":
-            c["signature"] = sandbox.signature_data(EXERCISES[c["exercise"]].signature)
-            c["cases"] = sandbox.as_cases(cases[c["exercise"]])
+            c["signature"] = asdict(EXERCISES[c["exercise"]].signature)
+            c["cases"] = [[case.label, tuple(case.args)] for case in cases[c["exercise"]]]
     withheld = {m for n in names for m in EXERCISES[n].forbid_modules}
     result = sandbox.run(run, limits, withheld, unsafe)
     grade.skipped_cells, grade.output = result.failed_cells, result.output

@@ -114,12 +114,6 @@ def _is_plain(value: Any, depth: int = 0) -> bool:
     return False
 
 
-def _allowed_helpers() -> dict[str, set[str]]:
-    """Per module, the functions an exercise may call (its ``allowed``), e.g. ``reference.sigmoid``."""
-    names = {n for e in EXERCISES.values() for n in e.allowed}
-    return {"rnncourse.reference": names}
-
-
 def stand_in(module_name: str, keep: Iterable[str] = ()) -> str:
     """The source of the stand-in of ``module_name``: its plain constants, ``keep``'s source, the rest withheld."""
     module = importlib.import_module(module_name)
@@ -165,7 +159,7 @@ def build(dest: Path, also_withheld: Iterable[str] = ()) -> Path:
         else:
             shutil.copy2(src, dst)
     (root / "_withheld.py").write_text(_WITHHELD_SOURCE)
-    helpers = _allowed_helpers()
+    allowed = {n for e in EXERCISES.values() for n in e.allowed}  # reference helpers, e.g. sigmoid
     for name in (*WITHHELD, *sorted(extra)):
         path = _module_path(dest, name)
         if name in extra and path.parent.is_dir() and path.name == "__init__.py":
@@ -174,7 +168,7 @@ def build(dest: Path, also_withheld: Iterable[str] = ()) -> Path:
         if path.name == "__init__.py" and name == "rnncourse.grading":
             path.write_text('"""What a graded run holds of the grader: its own side only."""\n')
             continue
-        path.write_text(stand_in(name, helpers.get(name, ())))
+        path.write_text(stand_in(name, allowed if name == "rnncourse.reference" else ()))
     for p in [dest, *dest.rglob("*")]:
         p.chmod(0o755 if p.is_dir() else 0o644)
     return dest

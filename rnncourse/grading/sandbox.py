@@ -36,7 +36,7 @@ import tempfile
 import threading
 import time
 from collections.abc import Iterable
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -392,13 +392,3 @@ def _record(message: dict[str, Any], expected: dict[str, int], result: RunResult
     if isinstance(k, int) and isinstance(message.get("error"), str):
         result.compile_errors.setdefault(k, message["error"][:4000])
     return message.get("finished") is True
-
-
-def as_cases(cases: list[Any]) -> list[list[Any]]:
-    """Cases as the job carries them: ``[label, args]`` pairs of plain data."""
-    return [[c.label, tuple(c.args)] for c in cases]
-
-
-def signature_data(sig: Any) -> dict[str, Any]:
-    """A :class:`~rnncourse.checks.collect.Signature` as the job carries it."""
-    return asdict(sig)

@@ -38,6 +38,9 @@ _NAMES = {
     "GRUCell": "torch.nn's recurrent layers",
     "LSTMCell": "torch.nn's recurrent layers",
 }
+_LAYERS = frozenset(
+    {"RNN", "GRU", "LSTM", "RNNCell", "GRUCell", "LSTMCell"}
+)  # as nn.RNN, not a bare name
 _TEXT = {
     r"solutions/": "the solutions folder",
     r"/proc/": "/proc",
@@ -76,8 +79,7 @@ def _in_tree(tree: ast.AST) -> set[str]:
             dotted = _dotted(node)
             if any(dotted == x or dotted.startswith(x + ".") for x in _MODULES):
                 found.add(f"uses {dotted}")
-        if name in _NAMES and (name not in {"RNN", "GRU", "LSTM", "RNNCell", "GRUCell",
-                                            "LSTMCell"} or isinstance(node, ast.Attribute)):  # fmt: skip
+        if name in _NAMES and (name not in _LAYERS or isinstance(node, ast.Attribute)):
             found.add(f"uses {name} ({_NAMES[name]})")
     return found
 
