@@ -9,7 +9,6 @@ from __future__ import annotations
 import contextlib
 import re
 import sys
-from functools import partial
 
 import numpy as np
 import pytest
@@ -100,9 +99,38 @@ def test_every_mistake_differs_from_the_reference_on_some_case(name):
         )
 
 
+@pytest.mark.parametrize("name", NAMES)
+def test_each_mistake_maker_is_the_reference_but_for_its_mistake(name, unguarded):
+    """A maker's correct path (no bug) equals the reference, so each mistake is exactly one."""
+    e = EXERCISES[name]
+    makers = {  # each maker once, with its fixed arguments (e.g. reset_after) and no bug
+        (m.fn.func, tuple(sorted((k, v) for k, v in m.fn.keywords.items() if k != "bug")))
+        for m in e.mistakes
+    }
+    for make, fixed in makers:
+        for case in e.cases(0):
+            with np.errstate(all="ignore"):
+                got = e.pick(make(*case.args, **dict(fixed), bug=""))
+            assert all(
+                framework.same(g, x, e.rtol, e.atol)
+                for g, x in zip(got, e.expected(case), strict=True)
+            ), f"{make.__name__} without a bug differs from {name}'s reference on {case.label}"
+
+
+def test_calling_a_mistake_maker_is_caught():
+    with pytest.raises(AssertionError, match=r"calls EXERCISES\['rnn_cell_forward'\]'s mistake"):
+        check("rnn_cell_forward", lambda x_t, a_prev, p: _rnn_cell(x_t, a_prev, p, bug=""))
+
+
 # --- the generic failure modes -------------------------------------------------------------------
 
-correct_cell = partial(_rnn_cell, bug="")  # an independent, correct implementation
+
+def correct_cell(x_t, a_prev, p):
+    """An independent, correct rnn_cell_forward (the checks forbid the references and makers)."""
+    a_next = np.tanh(x_t @ p["W_ax"].T + a_prev @ p["W_aa"].T + p["b_a"])
+    z = a_next @ p["W_ya"].T + p["b_y"]
+    e = np.exp(z - z.max(axis=1, keepdims=True))
+    return a_next, e / e.sum(axis=1, keepdims=True), (a_next, a_prev, x_t, p)
 
 
 def test_an_independent_correct_answer_passes_under_the_guard(capsys):
@@ -119,7 +147,7 @@ def test_an_independent_correct_answer_passes_under_the_guard(capsys):
         ),
         (
             lambda x_t, a_prev, p: (
-                _rnn_cell(x_t, a_prev, p, bug="") if R.softmax(np.ones(2)).any() else None
+                correct_cell(x_t, a_prev, p) if R.softmax(np.ones(2)).any() else None
             ),
             "rnncourse.reference.softmax",
         ),
@@ -229,7 +257,7 @@ def test_not_implemented_wrong_structure_dtype_nan_and_randomness_get_clear_mess
         check("rnn_cel_forward", correct_cell)
 
 
-def test_a_crash_reports_the_inputs_and_the_shape_hint():
+def test_a_crash_reports_the_inputs_and_the_shape_hint(unguarded):
     def transposed(x_t, a_prev, p):  # shapes only line up when n_x == n_a
         return _rnn_cell(x_t, a_prev, p, bug="transposed_W_ax")
 

@@ -533,16 +533,21 @@ def _module_code(module: Any, skip: tuple[str, ...] = ()) -> dict[CodeType, str]
 def _forbidden_code(allowed: tuple[str, ...], modules: tuple[str, ...]) -> dict[CodeType, str]:
     """Code objects of every implementation a student's answer must not call.
 
-    Everything in ``rnncourse.reference`` but ``allowed``, the ``forward`` of ``rnncourse.nn``'s
-    and ``torch.nn``'s recurrent modules, every exercise's ``.reference``, and ``modules``.
+    Everything in ``rnncourse.reference`` (and its modules) but ``allowed``, the ``forward`` of
+    ``rnncourse.nn``'s and ``torch.nn``'s recurrent modules, every exercise's ``.reference`` and
+    the functions that make its catalogued mistakes (each holds a correct path), and ``modules``.
     """
     import importlib
+    import pkgutil
 
     import rnncourse.nn as ours
     import rnncourse.reference as ref
     from rnncourse.checks import EXERCISES
 
     found = _module_code(ref, skip=allowed)
+    for sub in pkgutil.iter_modules(ref.__path__, f"{ref.__name__}."):
+        for code, name in _module_code(importlib.import_module(sub.name), skip=allowed).items():
+            found.setdefault(code, name)  # named as the package re-exports it
     found.update(collect.torch_layers())
     for module in (ours,):
         for cls_name, cls in vars(module).items():
@@ -551,9 +556,11 @@ def _forbidden_code(allowed: tuple[str, ...], modules: tuple[str, ...]) -> dict[
                 if inspect.isfunction(fwd):
                     found[fwd.__code__] = f"{module.__name__}.{cls_name}"
     for name, e in EXERCISES.items():
-        fn = e.reference.func if isinstance(e.reference, functools.partial) else e.reference
-        if inspect.isfunction(fn):
-            found.setdefault(fn.__code__, f"EXERCISES[{name!r}].reference")
+        for made in (e.reference, *(m.fn for m in e.mistakes)):
+            fn = made.func if isinstance(made, functools.partial) else made
+            if inspect.isfunction(fn):
+                what = ".reference" if made is e.reference else f"'s mistake maker {fn.__name__}"
+                found.setdefault(fn.__code__, f"EXERCISES[{name!r}]{what}")
     for module_name in modules:
         found.update(_module_code(importlib.import_module(module_name)))
     return found

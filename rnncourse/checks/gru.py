@@ -95,7 +95,7 @@ _SIMPLE_PROBES = [
 SIMPLIFIED_GRU_CELL_FORWARD = Exercise(
     name="simplified_gru_cell_forward",
     notebook=NB,
-    reference=partial(_simplified_cell, bug=""),
+    reference=R.simplified_gru_cell_forward,
     make_cases=_simplified_cases,
     hand=(
         Case(
@@ -182,7 +182,8 @@ def _gru_cell(
     n_a = a_prev.shape[1]
     order = [1, 0, 2] if bug == "swapped_rz" else [0, 1, 2]
     W_ax, W_aa, b_ax, b_aa = (
-        np.concatenate([np.split(p[k], 3)[i] for i in order]) for k in R._GRU_KEYS
+        np.concatenate([np.split(p[k], 3)[i] for i in order])
+        for k in ("W_ax", "W_aa", "b_ax", "b_aa")
     )
     if bug == "transposed_blocks":  # each (n_a, n_x) block used as if it were (n_x, n_a)
         W_ax, W_aa = (np.concatenate([B.T for B in np.split(W, 3)]) for W in (W_ax, W_aa))
@@ -349,7 +350,7 @@ def _seq_cases(rng: np.random.Generator) -> list[Case]:
 GRU_FORWARD = Exercise(
     name="gru_forward",
     notebook=NB,
-    reference=partial(_gru_seq, bug=""),
+    reference=R.gru_forward_update_gates,
     make_cases=_seq_cases,
     helpers=("gru_cell_forward_reset_after",),
     returns="tuple",

@@ -22,6 +22,7 @@ from collections.abc import Sequence
 import numpy as np
 
 from rnncourse import data
+from rnncourse import reference as R
 from rnncourse.checks.framework import Case, Exercise, catalogue
 
 NB = "00_notation"
@@ -51,10 +52,6 @@ def _corpus(rng: np.random.Generator, n: int, max_len: int) -> list[str]:
 
 
 # --- build_vocab ---------------------------------------------------------------------------------
-
-
-def _ref_build_vocab(sentences: list[str], min_freq: int) -> list[str]:
-    return list(data.Vocab.build(sentences, level="word", min_freq=min_freq).itos)
 
 
 def _build_vocab(sentences: list[str], min_freq: int, bug: str) -> list[str]:
@@ -106,7 +103,7 @@ BUILD_VOCAB = Exercise(
     name="build_vocab",
     notebook=NB,
     forbid_modules=("rnncourse.data",),
-    reference=_ref_build_vocab,
+    reference=R.build_vocab,
     make_cases=_build_vocab_cases,
     hand=(
         Case(
@@ -174,10 +171,6 @@ BUILD_VOCAB = Exercise(
 # --- encode ----------------------------------------------------------------------------------------
 
 
-def _ref_encode(sentence: str, itos: list[str]) -> list[int]:
-    return data.Vocab(itos[len(SPECIALS) :]).encode(sentence, add_eos=True)
-
-
 def _encode(sentence: str, itos: list[str], bug: str) -> list[int]:
     stoi = {w: i for i, w in enumerate(itos)}
     tokens = sentence.split() if bug == "not_lowered" else sentence.lower().split()
@@ -189,7 +182,7 @@ def _encode(sentence: str, itos: list[str], bug: str) -> list[int]:
 
 
 def _vocab_of(rng: np.random.Generator) -> list[str]:
-    return _ref_build_vocab(_corpus(rng, int(rng.integers(3, 7)), 8), 1)
+    return R.build_vocab(_corpus(rng, int(rng.integers(3, 7)), 8), 1)
 
 
 def _with_unseen(rng: np.random.Generator, itos: list[str], length: int) -> str:
@@ -226,7 +219,7 @@ ENCODE = Exercise(
     name="encode",
     notebook=NB,
     forbid_modules=("rnncourse.data",),
-    reference=_ref_encode,
+    reference=R.encode,
     make_cases=_encode_cases,
     hand=(
         Case(
@@ -277,10 +270,6 @@ ENCODE = Exercise(
 # --- decode ----------------------------------------------------------------------------------------
 
 
-def _ref_decode(ids: Sequence[int] | np.ndarray, itos: list[str]) -> str:
-    return data.Vocab(itos[len(SPECIALS) :]).decode(ids)
-
-
 def _decode(ids: Sequence[int] | np.ndarray, itos: list[str], bug: str) -> str:
     skip = {"kept_specials": set(), "kept_eos": {0}, "kept_pad": {2}}.get(bug, {0, 2})
     if bug == "dropped_unk":
@@ -300,7 +289,7 @@ def _decode_cases(rng: np.random.Generator) -> list[Case]:
     ]
     for _ in range(2):  # a row of a padded batch, as a NumPy array
         itos = _vocab_of(rng)
-        ids = _ref_encode(_with_unseen(rng, itos, int(rng.integers(3, 9))), itos)
+        ids = R.encode(_with_unseen(rng, itos, int(rng.integers(3, 9))), itos)
         row = np.array(ids + [0] * int(rng.integers(1, 4)), dtype=np.int64)
         cases.append(
             Case(f"ids {row.tolist()} (a NumPy row), {len(itos)} tokens in itos", (row, itos))
@@ -312,7 +301,7 @@ DECODE = Exercise(
     name="decode",
     notebook=NB,
     forbid_modules=("rnncourse.data",),
-    reference=_ref_decode,
+    reference=R.decode,
     make_cases=_decode_cases,
     hand=(
         Case(
@@ -347,10 +336,6 @@ DECODE = Exercise(
 )
 
 # --- one_hot ---------------------------------------------------------------------------------------
-
-
-def _ref_one_hot(ids: np.ndarray, n_x: int) -> np.ndarray:
-    return data.one_hot(ids, n_x)
 
 
 def _one_hot(ids: np.ndarray, n_x: int, bug: str) -> np.ndarray:
@@ -393,7 +378,7 @@ ONE_HOT = Exercise(
     name="one_hot",
     notebook=NB,
     forbid_modules=("rnncourse.data",),
-    reference=_ref_one_hot,
+    reference=R.one_hot,
     make_cases=_one_hot_cases,
     hand=(Case("ids [[2, 0]], n_x=3", (np.array([[2, 0]]), 3)),),
     returns="array",
@@ -432,10 +417,6 @@ ONE_HOT = Exercise(
 )
 
 # --- pad_batch -------------------------------------------------------------------------------------
-
-
-def _ref_pad_batch(seqs: list[list[int]]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    return data.pad_batch(seqs, pad_id=data.Vocab.pad_id)
 
 
 def _pad_batch(seqs: list[list[int]], bug: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -477,7 +458,7 @@ PAD_BATCH = Exercise(
     name="pad_batch",
     notebook=NB,
     forbid_modules=("rnncourse.data",),
-    reference=_ref_pad_batch,
+    reference=R.pad_batch,
     make_cases=_pad_batch_cases,
     hand=(Case("seqs [[5, 2], [7, 8, 9, 2]]", ([[5, 2], [7, 8, 9, 2]],)),),
     returns="tuple",
@@ -532,10 +513,6 @@ PAD_BATCH = Exercise(
 # --- embedding_lookup ------------------------------------------------------------------------------
 
 
-def _ref_embedding_lookup(ids: np.ndarray, E: np.ndarray) -> np.ndarray:
-    return E[ids]  # (m, T_x, n_e): row ids[i, t] of E
-
-
 def _columns(ids: np.ndarray, E: np.ndarray) -> np.ndarray:
     # an id >= n_e has no column: NumPy raises IndexError, and a ValueError says the same to the
     # generic tests ("this mistake crashes on this case, it shows on another")
@@ -576,7 +553,7 @@ EMBEDDING_LOOKUP = Exercise(
     name="embedding_lookup",
     notebook=NB,
     forbid_modules=("rnncourse.data",),
-    reference=_ref_embedding_lookup,
+    reference=R.embedding_lookup,
     make_cases=_embedding_cases,
     hand=(
         Case(

@@ -316,7 +316,7 @@ _LAST = "ŷ = softmax(W_ya a⟨T_x⟩ + b_y), from the last hidden state only"
 MANY_TO_ONE_FORWARD = Exercise(
     name="many_to_one_forward",
     notebook=NB,
-    reference=partial(_many_to_one, bug=""),
+    reference=R.many_to_one_forward,
     make_cases=_rnn_seq_cases,
     helpers=("rnn_forward", "softmax"),
     returns="array",
@@ -397,7 +397,7 @@ _BLOCKS = (
 STACK_WEIGHTS = Exercise(
     name="stack_weights",
     notebook=NB,
-    reference=partial(_stack, bug=""),
+    reference=R.stack_weights,
     make_cases=_stack_cases,
     hand=(
         Case(
@@ -473,7 +473,7 @@ _STACKED = "a⟨t⟩ = tanh(W_a [a⟨t−1⟩, x⟨t⟩] + b_a)"
 RNN_CELL_FORWARD_STACKED = Exercise(
     name="rnn_cell_forward_stacked",
     notebook=NB,
-    reference=partial(_rnn_cell_stacked, bug=""),
+    reference=R.rnn_cell_forward_stacked,
     make_cases=_rnn_cell_stacked_cases,
     returns="array",
     outputs=("a_next",),

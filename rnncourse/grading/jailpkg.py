@@ -31,7 +31,7 @@ from pathlib import Path
 from typing import Any
 
 import rnncourse
-from rnncourse import checks
+from rnncourse import checks, reference
 from rnncourse.checks import EXERCISES
 
 PACKAGE = Path(rnncourse.__file__).resolve().parent
@@ -52,6 +52,7 @@ REAL = (  # files and folders of the package a run gets as they are
 )
 WITHHELD = (  # modules replaced by a stand-in; any module in neither list is absent from a run
     "rnncourse.reference",
+    *(f"rnncourse.reference.{m.name}" for m in pkgutil.iter_modules(reference.__path__)),
     "rnncourse.nn",
     "rnncourse.experiments",
     "rnncourse.cli",
@@ -130,7 +131,7 @@ def stand_in(module_name: str, keep: Iterable[str] = ()) -> str:
             lines.append(f"{name} = {value!r}")
     for name in sorted(keep):
         fn = getattr(module, name, None)
-        if inspect.isfunction(fn) and fn.__module__ == module_name:
+        if inspect.isfunction(fn) and (fn.__module__ + ".").startswith(module_name + "."):
             lines += ["", "", inspect.getsource(fn).rstrip()]
     return "\n".join(lines) + "\n"
 
@@ -168,7 +169,8 @@ def build(dest: Path, also_withheld: Iterable[str] = ()) -> Path:
         if path.name == "__init__.py" and name == "rnncourse.grading":
             path.write_text('"""What a graded run holds of the grader: its own side only."""\n')
             continue
-        path.write_text(stand_in(name, allowed if name == "rnncourse.reference" else ()))
+        keep = allowed if name.startswith("rnncourse.reference") else ()
+        path.write_text(stand_in(name, keep))
     for p in [dest, *dest.rglob("*")]:
         p.chmod(0o755 if p.is_dir() else 0o644)
     return dest
