@@ -24,7 +24,7 @@ from typing import Any
 import numpy as np
 
 from rnncourse import reference as R
-from rnncourse.checks import inputs
+from rnncourse.checks import inputs, sequence
 from rnncourse.checks.framework import Case, Exercise, catalogue
 
 NB = "04_gru"
@@ -316,23 +316,12 @@ GRU_CELL_FORWARD_RESET_AFTER = _exercise(
 
 
 def _gru_seq(x: np.ndarray, a0: np.ndarray, p: dict[str, np.ndarray], bug: str) -> tuple[Any, ...]:
-    T = x.shape[1]
-    order = range(T - 1, -1, -1) if bug == "reversed" else range(T)
-    a_t = np.zeros_like(a0) if bug == "zeros_not_a0" else a0
-    a: list[Any] = [None] * T
-    gamma_u: list[Any] = [None] * T
-    for t in order:
-        a_in = a0 if bug == "not_carried" else a_t
-        a_next, cache = R.gru_cell_forward(x[:, t], a_in, p, reset_after=bug != "reset_before")
-        a[t] = a_t if bug == "stored_a_prev" else a_next
-        gamma_u[t] = cache["z"] if bug == "z_for_gamma_u" else 1.0 - cache["z"]
-        a_t = a_next
-    if bug == "last_everywhere":
-        a, gamma_u = [a[order[-1]]] * T, [gamma_u[order[-1]]] * T
-    if bug == "only_last":
-        return a[order[-1]], gamma_u[order[-1]]
-    axis = 0 if bug == "time_first" else 1
-    return np.stack(a, axis=axis), np.stack(gamma_u, axis=axis)
+    def step(x_t: np.ndarray, a_prev: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        a_next, cache = R.gru_cell_forward(x_t, a_prev, p, reset_after=bug != "reset_before")
+        return a_next, cache["z"] if bug == "z_for_gamma_u" else 1.0 - cache["z"]
+
+    a, gamma_u = sequence.unroll(step, x, a0, bug)
+    return sequence.stacked(a, bug), sequence.stacked(gamma_u, bug)
 
 
 def _seq_cases(rng: np.random.Generator) -> list[Case]:
@@ -363,34 +352,7 @@ GRU_FORWARD = Exercise(
     mistakes=catalogue(
         _gru_seq,
         [
-            (
-                "not_carried",
-                "passed a0 to every step: the state must be carried, a⟨t⟩ feeds step t+1.",
-            ),
-            ("zeros_not_a0", "started from zeros instead of the given a0."),
-            (
-                "stored_a_prev",
-                "stored a⟨t−1⟩ at position t (off by one in time): store the new state a⟨t⟩.",
-            ),
-            (
-                "reversed",
-                "went through the sequence backwards: the forward GRU reads t = 1, 2, …, T_x.",
-            ),
-            (
-                "last_everywhere",
-                "stored the same (last) array at every step: append each step's new "
-                "array, or write it into a[:, t].",
-            ),
-            (
-                "only_last",
-                "returned only the last step, (m, n_a): return every step, stacked along "
-                "axis 1, (m, T_x, n_a).",
-            ),
-            (
-                "time_first",
-                "stacked the steps along axis 0, (T_x, m, n_a): the course's sequences are "
-                "batch first, np.stack(..., axis=1) gives (m, T_x, n_a).",
-            ),
+            *sequence.mistakes("GRU"),
             (
                 "z_for_gamma_u",
                 "returned PyTorch's z as gamma_u: z is the gate that keeps the old state, "

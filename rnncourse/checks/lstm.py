@@ -9,11 +9,12 @@ wrong cells are the suspects of the notebook's spot-the-bug exercise (:data:`SUS
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 import numpy as np
 
 from rnncourse import reference as R
-from rnncourse.checks import inputs
+from rnncourse.checks import inputs, sequence
 from rnncourse.checks.framework import Case, Exercise, catalogue
 
 NB = "05_lstm"
@@ -137,20 +138,17 @@ LSTM_CELL_FORWARD = Exercise(
 def _lstm_seq(
     x: np.ndarray, a0: np.ndarray, c0: np.ndarray, p: dict[str, np.ndarray], bug: str
 ) -> tuple[np.ndarray, np.ndarray, list]:
-    a_t, c_t = a0, (np.zeros_like(c0) if bug == "c_zeros" else c0)
-    a, c, caches = [], [], []
-    for t in range(x.shape[1]):
-        a_in = a0 if bug == "a_not_carried" else a_t
-        c_in = c0 if bug == "c_not_carried" else c_t
-        a_next, c_next, cache = R.lstm_cell_forward(x[:, t], a_in, c_in, p)
-        caches.append(cache)
-        a.append(a_t if bug == "stored_prev" else a_next)
-        c.append(c_t if bug == "stored_prev" else c_next)
-        a_t, c_t = a_next, c_next
-    if bug == "last_only":
-        return a_t, c_t, caches  # (m, n_a) each
-    axis = 0 if bug == "time_first" else 1
-    return np.stack(a, axis=axis), np.stack(c, axis=axis), caches
+    def step(x_t: np.ndarray, state: tuple[np.ndarray, np.ndarray]) -> tuple[Any, dict]:
+        a_prev, c_prev = state
+        a_prev = a0 if bug == "a_not_carried" else a_prev
+        c_prev = c0 if bug == "c_not_carried" else c_prev
+        a_next, c_next, cache = R.lstm_cell_forward(x_t, a_prev, c_prev, p)
+        return (a_next, c_next), cache
+
+    start = (a0, np.zeros_like(c0) if bug == "c_zeros" else c0)
+    states, caches = sequence.unroll(step, x, start, bug)
+    a, c = [s[0] for s in states], [s[1] for s in states]
+    return sequence.stacked(a, bug), sequence.stacked(c, bug), caches
 
 
 def _seq_cases(rng: np.random.Generator) -> list[Case]:
@@ -198,26 +196,15 @@ LSTM_FORWARD = Exercise(
     mistakes=catalogue(
         _lstm_seq,
         [
+            *sequence.mistakes(
+                "LSTM", start="a0 and c0", prev="a⟨t−1⟩ and c⟨t−1⟩", new="states a⟨t⟩ and c⟨t⟩"
+            ),
             ("a_not_carried", "passed a0 to every step: a⟨t⟩ must feed step t+1."),
             (
                 "c_not_carried",
                 "passed c0 to every step: the cell state c⟨t⟩ must be carried to step t+1.",
             ),
             ("c_zeros", "started the cell state from zeros instead of the given c0."),
-            (
-                "stored_prev",
-                "stored the states from before the step at position t (off by one in time).",
-            ),
-            (
-                "last_only",
-                "returned only the last states: a and c hold every step, shape (m, T_x, n_a), "
-                "a[:, t] = a⟨t+1⟩.",
-            ),
-            (
-                "time_first",
-                "stacked the steps along axis 0, giving (T_x, m, n_a): the layout is batch first, "
-                "np.stack(steps, axis=1) → (m, T_x, n_a).",
-            ),
         ],
     ),
 )

@@ -14,7 +14,7 @@ from typing import Any
 import numpy as np
 
 from rnncourse import reference as R
-from rnncourse.checks import inputs
+from rnncourse.checks import inputs, sequence
 from rnncourse.checks.framework import Case, Exercise, catalogue
 
 NB = "01_vanilla_rnn"
@@ -220,21 +220,13 @@ RNN_CELL_FORWARD = Exercise(
 
 
 def _rnn_seq(x: np.ndarray, a0: np.ndarray, p: dict[str, np.ndarray], bug: str) -> tuple[Any, ...]:
-    T = x.shape[1]
-    order = range(T - 1, -1, -1) if bug == "reversed" else range(T)
-    a_t = np.zeros_like(a0) if bug == "zeros_not_a0" else a0
-    a: list[Any] = [None] * T
-    y: list[Any] = [None] * T
-    caches: list[Any] = [None] * T
-    for t in order:
-        a_next, y[t], caches[t] = R.rnn_cell_forward(
-            x[:, t], a0 if bug == "not_carried" else a_t, p
-        )
-        a[t] = a_t if bug == "stored_a_prev" else a_next
-        a_t = a_next
-    if bug == "last_everywhere":
-        a, y = [a[order[-1]]] * T, [y[order[-1]]] * T
-    return np.stack(a, axis=1), np.stack(y, axis=1), caches
+    def step(x_t: np.ndarray, a_prev: np.ndarray) -> tuple[np.ndarray, tuple[Any, ...]]:
+        a_next, y_t, cache = R.rnn_cell_forward(x_t, a_prev, p)
+        return a_next, (y_t, cache)
+
+    a, extras = sequence.unroll(step, x, a0, bug)
+    y_hat, caches = [y for y, _ in extras], [cache for _, cache in extras]
+    return sequence.stacked(a, bug), sequence.stacked(y_hat, bug), caches
 
 
 def _rnn_seq_cases(rng: np.random.Generator) -> list[Case]:
@@ -262,29 +254,7 @@ RNN_FORWARD = Exercise(
     helpers=("rnn_cell_forward",),
     time_axis={"a": 1, "y_hat": 1},
     hint="x is (m, T_x, n_x): step t reads x[:, t, :]; a is (m, T_x, n_a) and y_hat (m, T_x, n_y).",
-    mistakes=catalogue(
-        _rnn_seq,
-        [
-            (
-                "not_carried",
-                "passed a0 to every step: the state must be carried, a⟨t⟩ feeds step t+1.",
-            ),
-            ("zeros_not_a0", "started from zeros instead of the given a0."),
-            (
-                "stored_a_prev",
-                "stored a⟨t−1⟩ at position t (off by one in time): store the new state a⟨t⟩.",
-            ),
-            (
-                "reversed",
-                "went through the sequence backwards: the forward RNN reads t = 1, 2, …, T_x.",
-            ),
-            (
-                "last_everywhere",
-                "stored the same (last) array at every step: append each step's new "
-                "array, or write it into a[:, t].",
-            ),
-        ],
-    ),
+    mistakes=catalogue(_rnn_seq, sequence.mistakes("RNN")),
 )
 
 
