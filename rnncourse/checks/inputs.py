@@ -120,3 +120,38 @@ def probes(args: tuple, at: int, plan: Sequence[tuple[str, str, str, tuple[str, 
                     for i, a in enumerate(args))  # fmt: skip
         out.append(Case(f"probe {term}: {how}; {expect}", new))
     return out
+
+
+# --- text: the corpora of notebook 00's vocabulary exercises
+
+# Words of the drawn corpora: lower-case letters only, or one punctuation mark, so that
+# `s.lower().split()` and Vocab's tokenizer give the same tokens. UNSEEN never enter a vocabulary.
+WORDS = (
+    "the", "a", "owl", "cat", "wand", "spell", "castle", "broom", "potion", "door", "old",
+    "green", "quiet", "flew", "saw", "opened", "found", "and", "over", ".", ",", "!",
+)  # fmt: skip
+UNSEEN = ("dragon", "quidditch", "phoenix", "troll", "goblet", "Basilisk")
+
+
+def _sentence(rng: np.random.Generator, weights: np.ndarray, length: int) -> str:
+    words = [WORDS[k] for k in rng.choice(len(WORDS), size=length, p=weights)]
+    if rng.random() < 0.7:  # most sentences start with a capital, as in real text
+        words[0] = words[0].capitalize()
+    return " ".join(words)
+
+
+def corpus(rng: np.random.Generator, n: int, max_len: int) -> list[str]:
+    """``n`` sentences of 1 to ``max_len`` words of :data:`WORDS`, some capitalised."""
+    # Zipf-like frequencies over a random order of WORDS: a few frequent words, many rare, ties
+    weights = 1.0 / (1.0 + rng.permutation(len(WORDS)))
+    weights /= weights.sum()
+    return [_sentence(rng, weights, int(rng.integers(1, max_len + 1))) for _ in range(n)]
+
+
+def with_unseen(rng: np.random.Generator, itos: list[str], length: int) -> str:
+    """A sentence of ``itos``'s words (after its 3 specials) with at least one word of :data:`UNSEEN`."""
+    known = itos[3:]
+    words = [known[k] for k in rng.integers(len(known), size=length)]
+    words[0] = words[0].capitalize()
+    words[int(rng.integers(length))] = UNSEEN[int(rng.integers(len(UNSEEN)))]
+    return " ".join(words)

@@ -23,33 +23,11 @@ import numpy as np
 
 from rnncourse import data
 from rnncourse import reference as R
+from rnncourse.checks import inputs
 from rnncourse.checks.framework import Case, Exercise, catalogue
 
 NB = "00_notation"
 SPECIALS = [data.PAD, data.UNK, data.EOS]  # ids 0, 1, 2
-
-# Words of the drawn corpora: lower-case letters only, or one punctuation mark, so that
-# `s.lower().split()` and Vocab's tokenizer give the same tokens. UNSEEN never enter a vocabulary.
-WORDS = (
-    "the", "a", "owl", "cat", "wand", "spell", "castle", "broom", "potion", "door", "old",
-    "green", "quiet", "flew", "saw", "opened", "found", "and", "over", ".", ",", "!",
-)  # fmt: skip
-UNSEEN = ("dragon", "quidditch", "phoenix", "troll", "goblet", "Basilisk")
-
-
-def _sentence(rng: np.random.Generator, weights: np.ndarray, length: int) -> str:
-    words = [WORDS[k] for k in rng.choice(len(WORDS), size=length, p=weights)]
-    if rng.random() < 0.7:  # most sentences start with a capital, as in real text
-        words[0] = words[0].capitalize()
-    return " ".join(words)
-
-
-def _corpus(rng: np.random.Generator, n: int, max_len: int) -> list[str]:
-    # Zipf-like frequencies over a random order of WORDS: a few frequent words, many rare, ties
-    weights = 1.0 / (1.0 + rng.permutation(len(WORDS)))
-    weights /= weights.sum()
-    return [_sentence(rng, weights, int(rng.integers(1, max_len + 1))) for _ in range(n)]
-
 
 # --- build_vocab ---------------------------------------------------------------------------------
 
@@ -86,11 +64,13 @@ def _build_vocab_cases(rng: np.random.Generator) -> list[Case]:
         Case("4 hand-written sentences, min_freq=2", (first, 2)),
         Case("2 sentences with double spaces, a tab and a newline, min_freq=1", (spaced, 1)),
     ]
-    cases.append(Case("1 sentence, min_freq=1", (_corpus(rng, 1, 8), 1)))
-    cases.append(Case("1 sentence of 1 word, min_freq=1", (_corpus(rng, 1, 1), 1)))
+    cases.append(Case("1 sentence, min_freq=1", (inputs.corpus(rng, 1, 8), 1)))
+    cases.append(Case("1 sentence of 1 word, min_freq=1", (inputs.corpus(rng, 1, 1), 1)))
     for min_freq in (2, 3):
         n = int(rng.integers(4, 9))
-        cases.append(Case(f"{n} sentences, min_freq={min_freq}", (_corpus(rng, n, 9), min_freq)))
+        cases.append(
+            Case(f"{n} sentences, min_freq={min_freq}", (inputs.corpus(rng, n, 9), min_freq))
+        )
     return cases
 
 
@@ -182,16 +162,7 @@ def _encode(sentence: str, itos: list[str], bug: str) -> list[int]:
 
 
 def _vocab_of(rng: np.random.Generator) -> list[str]:
-    return R.build_vocab(_corpus(rng, int(rng.integers(3, 7)), 8), 1)
-
-
-def _with_unseen(rng: np.random.Generator, itos: list[str], length: int) -> str:
-    # known words (some capitalised) and at least one word that is not in the vocabulary
-    known = itos[len(SPECIALS) :]
-    words = [known[k] for k in rng.integers(len(known), size=length)]
-    words[0] = words[0].capitalize()
-    words[int(rng.integers(length))] = UNSEEN[int(rng.integers(len(UNSEEN)))]
-    return " ".join(words)
+    return R.build_vocab(inputs.corpus(rng, int(rng.integers(3, 7)), 8), 1)
 
 
 def _encode_cases(rng: np.random.Generator) -> list[Case]:
@@ -210,7 +181,7 @@ def _encode_cases(rng: np.random.Generator) -> list[Case]:
     ]
     for _ in range(2):
         itos = _vocab_of(rng)
-        sentence = _with_unseen(rng, itos, int(rng.integers(3, 9)))
+        sentence = inputs.with_unseen(rng, itos, int(rng.integers(3, 9)))
         cases.append(Case(f"{sentence!r}, {len(itos)} tokens in itos", (sentence, itos)))
     return cases
 
@@ -289,7 +260,7 @@ def _decode_cases(rng: np.random.Generator) -> list[Case]:
     ]
     for _ in range(2):  # a row of a padded batch, as a NumPy array
         itos = _vocab_of(rng)
-        ids = R.encode(_with_unseen(rng, itos, int(rng.integers(3, 9))), itos)
+        ids = R.encode(inputs.with_unseen(rng, itos, int(rng.integers(3, 9))), itos)
         row = np.array(ids + [0] * int(rng.integers(1, 4)), dtype=np.int64)
         cases.append(
             Case(f"ids {row.tolist()} (a NumPy row), {len(itos)} tokens in itos", (row, itos))

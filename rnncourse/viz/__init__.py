@@ -1,10 +1,12 @@
 r"""The course's figures, drawn from code with matplotlib.
 
-Two kinds of figure, one module each, on a shared drawing kit (:mod:`rnncourse.viz.kit`: the
+Three kinds of figure, one module each, on a shared drawing kit (:mod:`rnncourse.viz.kit`: the
 palette, argument checks, boxes and arrows); every figure is importable from here:
 
-- **diagrams** (:mod:`rnncourse.viz.diagrams`) — :func:`unrolled_rnn`, :func:`architectures`, :func:`rnn_cell`, :func:`gru_cell`,
-  :func:`lstm_cell` — drawn in the lecture's notation (:math:`x^{\langle t\rangle}`,
+- **diagrams** of whole networks (:mod:`rnncourse.viz.diagrams`) — :func:`unrolled_rnn`,
+  :func:`architectures`, :func:`bidirectional_rnn`, :func:`deep_rnn` — and
+- **cells** (:mod:`rnncourse.viz.cells`) — :func:`rnn_cell`, :func:`gru_cell`, :func:`lstm_cell` —
+  both in the lecture's notation (:math:`x^{\langle t\rangle}`,
   :math:`a^{\langle t\rangle}`, :math:`\hat{y}^{\langle t\rangle}`, :math:`W_{aa}`, the gates
   :math:`\Gamma`), in the visual language of C. Olah's "Understanding LSTM Networks" (2015): a
   yellow box is a learned layer (a :math:`\sigma` or :math:`\tanh` of an affine map of its
@@ -18,15 +20,8 @@ make it the cell's last expression (or call ``display(fig)``); elsewhere ``fig.s
 Figures are small (at most 9 inches wide), and deterministic: the same input draws the same picture.
 """
 
-from rnncourse.viz.diagrams import (
-    architectures,
-    bidirectional_rnn,
-    deep_rnn,
-    gru_cell,
-    lstm_cell,
-    rnn_cell,
-    unrolled_rnn,
-)
+from rnncourse.viz.cells import gru_cell, lstm_cell, rnn_cell
+from rnncourse.viz.diagrams import architectures, bidirectional_rnn, deep_rnn, unrolled_rnn
 from rnncourse.viz.kit import (
     CELL,
     GRADIENT,

@@ -1,6 +1,6 @@
 r"""The drawing kit of the course's figures: one palette, argument checks, boxes, circles, arrows.
 
-What :mod:`rnncourse.viz.diagrams` and :mod:`rnncourse.viz.plots` share. The palette: inputs
+What :mod:`rnncourse.viz.diagrams`, :mod:`rnncourse.viz.cells` and :mod:`rnncourse.viz.plots` share. The palette: inputs
 green, states blue, outputs orange, learned layers yellow, pointwise operations pink, gradients
 red, in the visual language of C. Olah's "Understanding LSTM Networks" (2015).
 """
