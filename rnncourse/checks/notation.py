@@ -317,7 +317,7 @@ def _one_hot(ids: np.ndarray, n_x: int, bug: str) -> np.ndarray:
     # row k of the identity is the one-hot vector of id k
     x = np.eye(n_x)[ids - 1 if bug == "off_by_one" else ids]  # (m, T_x, n_x)
     return {
-        "time_major": lambda: x.transpose(1, 0, 2),
+        "time_first": lambda: x.transpose(1, 0, 2),
         "channels_middle": lambda: x.transpose(0, 2, 1),
         "bag_of_words": lambda: x.sum(axis=1),
     }.get(bug, lambda: x)()
@@ -359,7 +359,7 @@ ONE_HOT = Exercise(
         _one_hot,
         [
             (
-                "time_major",
+                "time_first",
                 "put time first, (T_x, m, n_x): the course's layout is batch first, "
                 "(m, T_x, n_x), and x[i, t] is the one-hot vector of ids[i, t].",
             ),
@@ -498,7 +498,7 @@ def _embedding_lookup(ids: np.ndarray, E: np.ndarray, bug: str) -> np.ndarray:
         "one_hot_product": lambda: np.eye(E.shape[0])[ids] @ E,
         "columns": lambda: _columns(ids, E),
         "off_by_one": lambda: E[ids - 1],
-        "time_major": lambda: E[ids.T],
+        "time_first": lambda: E[ids.T],
     }.get(bug, lambda: E[ids])()
 
 
@@ -558,7 +558,7 @@ EMBEDDING_LOOKUP = Exercise(
             ),
             ("off_by_one", "shifted the ids by one (E[ids - 1]): id k is row k of E."),
             (
-                "time_major",
+                "time_first",
                 "returned (T_x, m, n_e): keep the batch first, E[ids] is (m, T_x, n_e).",
             ),
         ],

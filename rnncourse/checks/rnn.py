@@ -25,7 +25,7 @@ NB = "01_vanilla_rnn"
 def _softmax(z: np.ndarray, bug: str) -> np.ndarray:
     if bug == "sigmoid":
         return 1.0 / (1.0 + np.exp(-z))
-    axis = 0 if bug == "batch_axis" else -1
+    axis = 0 if bug == "softmax_over_batch" else -1
     shift = {"unstable": 0.0, "global_max": z.max()}.get(bug, z.max(axis=axis, keepdims=True))
     e = np.exp(z - shift)
     if bug == "whole_array":
@@ -65,7 +65,7 @@ SOFTMAX = Exercise(
         _softmax,
         [
             (
-                "batch_axis",
+                "softmax_over_batch",
                 "normalised over axis 0, the batch: each row (the last axis) must sum to 1.",
             ),
             ("whole_array", "divided by the sum of the whole array: normalise each row (axis=-1)."),
@@ -113,7 +113,7 @@ def _rnn_cell(
     if bug == "sigmoid_output":
         y_hat = _softmax(logits, "sigmoid")
     else:
-        y_hat = _softmax(logits, "batch_axis" if bug == "softmax_over_batch" else "")
+        y_hat = _softmax(logits, "softmax_over_batch" if bug == "softmax_over_batch" else "")
     return a_next, y_hat, (a_next, a_prev, x_t, p)
 
 
