@@ -281,13 +281,23 @@ def _many_to_one(x: np.ndarray, a0: np.ndarray, p: dict[str, np.ndarray], bug: s
     return R.softmax(logits, axis=0 if bug == "softmax_over_batch" else -1)
 
 
+def _many_to_one_cases(rng: np.random.Generator) -> list[Case]:
+    cases = _rnn_seq_cases(rng)
+    return cases + inputs.probes(cases[0].args, 2, _HEAD_PROBES)
+
+
+_HEAD_PROBES = [
+    ("the bias b_y", "W_ya = 0", "ŷ = softmax(b_y)", ("W_ya",)),
+    ("the head W_ya a⟨T_x⟩", "b_y = 0", "ŷ = softmax(W_ya a⟨T_x⟩)", ("b_y",)),
+]
+
 _LAST = "ŷ = softmax(W_ya a⟨T_x⟩ + b_y), from the last hidden state only"
 
 MANY_TO_ONE_FORWARD = Exercise(
     name="many_to_one_forward",
     notebook=NB,
     reference=R.many_to_one_forward,
-    make_cases=_rnn_seq_cases,
+    make_cases=_many_to_one_cases,
     helpers=("rnn_forward", "softmax"),
     returns="array",
     outputs=("y_hat",),
