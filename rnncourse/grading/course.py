@@ -125,10 +125,12 @@ def nbgrader_api(course: Path):  # -> nbgrader.apps.NbGraderAPI (imported lazily
 def _normalise(text: str) -> str:
     """A stable serialisation, so that a release is byte-identical from run to run.
 
-    Cells lose their ``execution`` metadata (the kernel's timestamps of the author's last run):
+    Cells lose their ``execution`` metadata (the kernel's timestamps of the author's last run),
+    and the notebook its saved widget state (a progress bar's random model ids and timings):
     they change with every run and tell a student nothing.
     """
     notebook = json.loads(text)
+    notebook.get("metadata", {}).pop("widgets", None)
     for cell in notebook.get("cells", []):
         cell.get("metadata", {}).pop("execution", None)
     return json.dumps(notebook, indent=1, sort_keys=True, ensure_ascii=False) + "\n"
