@@ -17,6 +17,7 @@ ends in one or two lines on stderr that say what was wrong and what to do, and e
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import os
 import sys
@@ -171,6 +172,8 @@ def _grade(args: argparse.Namespace) -> int:
     if submissions.is_dir() and not any(submissions.glob("*/*.ipynb")):
         raise UsageError(f"no student folder in {submissions} holds a notebook: expected {layout}")
     limits = Limits(cell_timeout=args.timeout, total_timeout=5 * args.timeout)
+    if args.budget is not None:
+        limits = dataclasses.replace(limits, budget_s=args.budget)
     notebooks = None
     if args.notebooks:
         from rnncourse.grading.course import solution_stems
@@ -253,6 +256,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         type=_positive(float),
         default=60.0,
         help="seconds per cell (a notebook gets 5x)",
+    )
+    grd.add_argument(
+        "--budget",
+        type=_positive(float),
+        help="seconds for all the inputs of one exercise (default 5, or RNNCOURSE_BUDGET_S; "
+        "set that variable where nbgrader runs too, so both agree)",
     )
     grd.add_argument("--scheduler", help="address of an existing Dask scheduler to use instead")
     grd.add_argument(

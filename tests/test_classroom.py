@@ -229,3 +229,27 @@ def test_layout_problems_are_reported_per_file_and_only_assigned_work_is_graded(
     monkeypatch.chdir(course_root)
     assert main(["grade", str(subs), "--notebooks", "01_vanilla_rnn,99_nothing"]) == 2
     assert "99_nothing not in this course" in capsys.readouterr().err
+
+
+def test_nbgrader_feedback_loads_mathjax_from_disk_not_a_cdn(graded, tmp_path):
+    """``nbgrader generate_feedback`` in the course rnncourse wrote: math renders offline."""
+    import re
+    from urllib.parse import urlparse
+    from urllib.request import url2pathname
+
+    out, _ = graded
+    course_dir = tmp_path / "course"
+    shutil.copytree(out / "course", course_dir)
+    done = subprocess.run([sys.executable, "-m", "nbgrader", "generate_feedback", "01_vanilla_rnn", "--force"],
+                          cwd=course_dir, capture_output=True, text=True)  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    page = (
+        course_dir / "feedback" / "alice" / "01_vanilla_rnn" / "01_vanilla_rnn.html"
+    ).read_text()
+    sources = re.findall(r"<script[^>]*\ssrc=\"([^\"]+)\"", page)
+    mathjax = [s for s in sources if "mathjax" in s.lower()]
+    assert len(mathjax) == 1, sources
+    url = urlparse(mathjax[0])
+    assert url.scheme == "file", mathjax[0]
+    assert Path(url2pathname(url.path)).is_file()
+    assert not re.search(r"https?://[^\"' ]*mathjax", page, re.IGNORECASE)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import shutil
+from pathlib import Path
 
 import nbformat
 import pytest
@@ -97,3 +98,35 @@ def test_autograde_solution_full_marks_release_zero(toy_course):
     }
     blank = course.autograde(toy_course, "00_notation", "blank")
     assert all(s.score == 0.0 for s in blank), blank
+
+
+def test_the_course_config_points_mathjax_at_the_installed_copy(toy_repo, tmp_path, monkeypatch):
+    """formgrader and ``nbgrader generate_feedback`` read HTMLExporter.mathjax_url from here."""
+    import sys
+    import types
+    from urllib.parse import urlparse
+    from urllib.request import url2pathname
+
+    from traitlets.config import PyFileConfigLoader
+
+    c = course.make_course_dir(toy_repo, tmp_path / "course")
+    config = PyFileConfigLoader("nbgrader_config.py", path=str(c)).load_config()
+    url = urlparse(config.HTMLExporter.mathjax_url)
+    assert url.scheme == "file" and url.query == f"config={course.MATHJAX_CONFIG}"
+    static = Path(url2pathname(url.path))
+    assert (
+        static.is_file() and (static.parent / "config" / "TeX-AMS-MML_HTMLorMML-full.js").is_file()
+    )
+
+    class Server:  # a Jupyter server running under a prefix, as JupyterHub runs one
+        base_url = "/user/ada/"
+        _instance = None
+
+    Server._instance = Server()
+
+    monkeypatch.setitem(
+        sys.modules, "jupyter_server.serverapp", types.SimpleNamespace(ServerApp=Server)
+    )
+    assert course.mathjax_url() == (
+        f"/user/ada/static/jupyter_server_mathjax/MathJax.js?config={course.MATHJAX_CONFIG}"
+    )

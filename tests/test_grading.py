@@ -17,6 +17,7 @@ import nbformat
 import pytest
 
 import rnncourse
+from rnncourse.checks import collect
 from rnncourse.grading import grader, sandbox
 from rnncourse.grading.jail import unavailable as _no_jail
 
@@ -616,15 +617,122 @@ def test_no_jail_means_no_grading_unless_told(monkeypatch):
             sandbox.run([], LIMITS, unsafe=True)
 
 
-def test_a_looping_answer_is_named_and_costs_one_timeout():
-    loop = "while True:\n    pass"
-    nb = notebook(rnn=loop)
+# --- the time budget of an exercise ---------------------------------------------------------------
+
+BUDGET = sandbox.Limits(cell_timeout=40, total_timeout=150, budget_s=2)
+OVER = collect.budget_message("rnn_cell_forward", 2)
+INLINE_SOFTMAX = SOLUTION["rnn_cell_forward"].replace(
+    "softmax(a_next @ params['W_ya'].T + params['b_y'])",
+    "np.exp(a_next @ params['W_ya'].T + params['b_y'])\ny_hat_t = y_hat_t / y_hat_t.sum(axis=1, keepdims=True)",
+)
+LOOPS = {
+    # (the answer's body, whether the run itself stops it: no jail killed, the same run goes on)
+    "loops": ("while True:\n    pass", True),
+    "sleeps_in_c": ("import time\ntime.sleep(1e6)", True),
+    "ignores_the_alarm": ("import signal\nsignal.signal(signal.SIGALRM, signal.SIG_IGN)\nwhile True:\n    pass", False),
+    "disarms_the_timer": ("import signal\nsignal.setitimer(signal.ITIMER_REAL, 0)\nwhile True:\n    pass", False),
+    "blocks_the_alarm": ("import signal\nsignal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGALRM})\nwhile True:\n    pass", None),
+    "swallows_the_alarm": ("while True:\n    try:\n        while True:\n            pass\n    except BaseException:\n        pass", False),
+    "holds_the_gil_in_c": ("return sum(range(10**15))", False),
+    "raises_an_assertion_when_stopped": ("try:\n    while True:\n        pass\nexcept BaseException:\n    raise AssertionError('fine')", True),
+}  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def looping():
+    def grade(item):
+        name, (body, _) = item
+        nb = notebook(rnn=body)
+        return name, grader.grade_notebook("x", "01_vanilla_rnn", nbformat.writes(nb).encode(),
+                                           SOURCE, BUDGET, seed=SEED)  # fmt: skip
+
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        return dict(pool.map(grade, LOOPS.items()))
+
+
+@pytest.mark.parametrize("name", LOOPS)
+def test_a_looping_answer_costs_its_budget_and_says_so(looping, name):
+    grade = looping[name]
+    softmax, rnn = grade.exercises
+    assert (softmax.score, rnn.score) == (2, 0), [softmax.message, rnn.message]
+    assert rnn.message == OVER, rnn.message
+    stopped_inside = LOOPS[name][1]
+    if stopped_inside:  # the run ended the loop itself and went on: no re-run
+        assert grade.status == "ok", grade.status
+    elif stopped_inside is False:  # the jail was killed soon after the budget, then a re-run
+        assert "the test of rnn_cell_forward ran past its 2 s budget" in grade.status, grade.status
+
+
+def test_a_slow_but_honest_answer_passes():
+    nb = notebook(rnn="import time\ntime.sleep(0.03)\n" + SOLUTION["rnn_cell_forward"])
     grade = grader.grade_notebook(
-        "x", "01_vanilla_rnn", nbformat.writes(nb).encode(), SOURCE, LIMITS, seed=SEED
+        "x", "01_vanilla_rnn", nbformat.writes(nb).encode(), SOURCE, BUDGET, seed=SEED
     )
-    (softmax, rnn) = grade.exercises
-    assert softmax.score == 2 and rnn.score == 0
-    assert "rnn_cell_forward did not finish: its test timed out after 8 s" in rnn.message, (
-        rnn.message
+    assert grade.score == 5 and grade.status == "ok", [e.message for e in grade.exercises]
+
+
+def test_a_loop_costs_its_budget_once_and_every_other_exercise_is_collected_in_the_same_run():
+    """softmax loops; a demo cell after its test calls it (it gets the budget, not a cell timeout,
+    and the run goes on); rnn_cell_forward, which does not call it, earns its points."""
+    nb = after(notebook(softmax="while True:\n    pass", rnn=INLINE_SOFTMAX), "demo",
+               "softmax(np.zeros((2, 3)))")  # fmt: skip
+    grade = grader.grade_notebook(
+        "x", "01_vanilla_rnn", nbformat.writes(nb).encode(), SOURCE, BUDGET, seed=SEED
     )
-    assert "the test of rnn_cell_forward timed out" in grade.status
+    softmax, rnn = grade.exercises
+    assert (softmax.score, rnn.score) == (0, 3), [softmax.message, rnn.message]
+    assert softmax.message == collect.budget_message("softmax", 2)
+    assert grade.status == "ok, skipped: a cell after the test of softmax timed out after 2 s"
+
+
+def test_the_budget_is_the_graders_limit_and_the_environments(monkeypatch):
+    monkeypatch.setenv("RNNCOURSE_BUDGET_S", "3.5")
+    assert sandbox.Limits().budget_s == 3.5 == collect.budget_s()
+    for bad in ("-1", "nan", "soon", "0"):
+        monkeypatch.setenv("RNNCOURSE_BUDGET_S", bad)
+        assert collect.budget_s() == collect.BUDGET_S
+
+
+@pytest.mark.parametrize("name", ["loops", "sleeps_in_c"])
+def test_nbgrader_rnncourse_grade_and_check_give_a_loop_the_same_score_and_words(
+    name, tmp_path, monkeypatch
+):
+    """Plain nbgrader (the hidden tests in the student's kernel), ``rnncourse grade`` (the jail)
+    and ``rnncourse check`` (the visible tests): 0 for the loop, 2 for softmax, the same words."""
+    from rnncourse.grading import course, preview
+
+    monkeypatch.setenv("RNNCOURSE_BUDGET_S", "2")
+    stem, student = "01_vanilla_rnn", "loopy"
+    (tmp_path / "pyproject.toml").write_text("[project]\nname = 'mini'\n")
+    (tmp_path / "solutions").mkdir()
+    (tmp_path / "solutions" / f"{stem}.ipynb").write_text(SOURCE)
+    course_dir = course.make_course_dir(tmp_path, tmp_path / "course")
+    assert course.nbgrader_api(course_dir).generate_assignment(stem, force=True, create=True)[
+        "success"
+    ]
+    handed_in = nbformat.read(course_dir / "release" / stem / f"{stem}.ipynb", as_version=4)
+    for cell in handed_in.cells:
+        gid = cell.metadata.get("nbgrader", {}).get("grade_id")
+        if gid in SOLUTION:
+            body = SOLUTION[gid] if gid == "softmax" else LOOPS[name][0]
+            cell.source = (
+                SIGNATURE[gid] + "\n" + "\n".join("    " + line for line in body.splitlines())
+            )
+    dest = course_dir / "submitted" / student / stem
+    dest.mkdir(parents=True)
+    nbformat.write(handed_in, dest / f"{stem}.ipynb")
+
+    plain = {c.grade_id: c.score for c in course.autograde(course_dir, stem, student)}
+    graded = grader.grade_notebook(student, stem, nbformat.writes(handed_in).encode(), SOURCE,
+                                   sandbox.Limits(cell_timeout=40, total_timeout=150), seed=SEED)  # fmt: skip
+    checked = {r.grade_id: r for r in preview.run_checks(dest / f"{stem}.ipynb")}
+    ours = {e.grade_id: e.score for e in graded.exercises}
+    assert plain["test_softmax"] == ours["test_softmax"] == checked["test_softmax"].earned == 2
+    assert plain["test_rnn_cell_forward"] == ours["test_rnn_cell_forward"] == 0
+    assert checked["test_rnn_cell_forward"].earned == 0
+    assert graded.exercises[1].message == OVER
+    assert checked["test_rnn_cell_forward"].message == f"AssertionError: {OVER}"
+    autograded = nbformat.read(course_dir / "autograded" / student / stem / f"{stem}.ipynb", 4)
+    errors = [o.evalue for c in autograded.cells for o in c.get("outputs", [])
+              if o.output_type == "error"]  # fmt: skip
+    assert errors == [OVER], errors

@@ -10,24 +10,37 @@ For one set of inputs, :func:`collect` calls the function twice on fresh deep co
 ``AssertionError`` when it raises, modifies an input in place, returns the wrong structure, or
 answers the same inputs differently. The graded outputs come back as NumPy arrays (a tensor is
 detached and moved to the CPU) or plain Python values.
+
+:func:`collect_all` collects every case of one exercise within one time budget (``BUDGET_S``
+seconds of wall time for all of them together): a function that never returns costs its budget
+once, and every grader reads the same :func:`budget_message`.
 """
 
 from __future__ import annotations
 
 import contextlib
 import copy
+import math
 import numbers
+import os
+import signal
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from types import CodeType, FrameType
-from typing import Any, Literal
+from typing import Any, Literal, TypeVar
 
 import numpy as np
 
 Returns = Literal["array", "tuple", "dict"]
 Data = Any  # a graded output: a NumPy array, or plain Python data (numbers, strings, lists, dicts)
+
+# Wall-clock seconds for all the cases of one exercise together. An honest answer needs well
+# under 0.1 s (the slowest reference, lstm_forward, 11 ms on one core: benchmarks/bench_budget.py),
+# a slow but honest one a second; nbgrader's cell timeout is far above (course.CELL_TIMEOUT_S).
+BUDGET_S = 5.0
+REFIRE_S = 0.1  # once spent, the alarm rings again this often: one swallowed ring is not the end
 
 
 @dataclass(frozen=True)
@@ -79,6 +92,112 @@ def collect(
                 f"({label}): does it use randomness, or a variable from outside the function?"
             )
     return first
+
+
+class OutOfTime(BaseException):
+    """An exercise's budget is spent: raised into the student's code by the alarm of
+    :func:`collect_all` (a ``BaseException``, so that ``except Exception`` does not swallow it)."""
+
+
+def budget_message(name: str, seconds: float) -> str:
+    """What a student reads when ``name`` ran past its budget: the same words in every grader."""
+    return f"{name} did not finish within its {seconds:g} s budget (a loop that never ends?)"
+
+
+def budget_s() -> float:
+    """The budget of one exercise: ``RNNCOURSE_BUDGET_S`` from the environment, else ``BUDGET_S``.
+
+    An instructor who grades with another budget (``rnncourse grade --budget``) sets the variable
+    where nbgrader or ``rnncourse check`` runs, so that those agree.
+    """
+    try:
+        seconds = float(os.environ.get("RNNCOURSE_BUDGET_S", BUDGET_S))
+    except ValueError:
+        return BUDGET_S
+    return seconds if math.isfinite(seconds) and seconds > 0 else BUDGET_S
+
+
+def collect_all(
+    sig: Signature,
+    fn: Callable[..., Any],
+    cases: Sequence[tuple[tuple[Any, ...], str]],
+    guard: Callable[[], AbstractContextManager[object]] = contextlib.nullcontext,
+    budget: float = BUDGET_S,
+    catch: tuple[type[BaseException], ...] = (),
+) -> list[list[Data] | str]:
+    """Per case ``(args, label)``, what :func:`collect` returns or the message it raised, all the
+    cases together within ``budget`` seconds of wall time (:func:`run_within`).
+
+    When the budget is spent, *every* case reads :func:`budget_message`, however many had
+    finished, so the message does not depend on the machine's speed. ``catch``: more exceptions
+    to report as a message rather than let through (the jail catches every ``BaseException``: a
+    ``SystemExit`` from the student's code is the student's).
+    """
+    __tracebackhide__ = True  # IPython shows the student's frames, not the framework's
+    out: list[list[Data] | str] = []
+
+    def every_case() -> None:  # a frame of this module: the alarm never raises into it
+        __tracebackhide__ = True
+        for args, label in cases:
+            try:
+                out.append(collect(sig, fn, args, label, guard))
+            except AssertionError as e:
+                out.append(str(e))
+            except catch as e:
+                if isinstance(e, OutOfTime):
+                    raise
+                out.append(f"{sig.name} raised {type(e).__name__}: {_short(e)}")
+
+    _, rung = run_within(budget, every_case)
+    return [budget_message(sig.name, budget) for _ in cases] if rung else out
+
+
+T = TypeVar("T")
+
+
+def run_within(seconds: float, work: Callable[[], T]) -> tuple[T | None, bool]:
+    """``work()`` with an alarm after ``seconds`` of wall time: (what it returned, whether it rang).
+
+    A ``SIGALRM`` timer (``signal.setitimer``) raises :class:`OutOfTime` into the code running
+    when it rings, and again every ``REFIRE_S`` should that code swallow it, but never into this
+    module's own frames (the loop over the cases, the guard's clean-up: they notice it at the next
+    case); the value is ``None`` when ``work`` was stopped. Where no timer can be set (Windows, or
+    not the main thread) ``work`` runs without one. Code that ignores, blocks or keeps swallowing
+    the alarm is ended by whoever runs it: the grader kills its jail soon after, nbgrader at its
+    cell timeout.
+    """
+    __tracebackhide__ = True  # IPython shows the student's frames, not the framework's
+    rung = False
+
+    def ring(signum: int, frame: FrameType | None) -> None:
+        nonlocal rung
+        rung = True
+        if frame is None or frame.f_code.co_filename != _HERE:
+            raise OutOfTime
+
+    try:
+        previous = signal.signal(signal.SIGALRM, ring)
+        armed = True
+    except (AttributeError, ValueError):  # no SIGALRM (Windows), or not the main thread
+        previous, armed = None, False
+    profile = sys.getprofile()
+    before = signal.setitimer(signal.ITIMER_REAL, seconds, REFIRE_S) if armed else (0.0, 0.0)
+    value: T | None = None
+    try:  # no context manager: its __exit__ would run outside this frame, where a ring raises
+        value = work()
+    except OutOfTime:
+        value = None
+    finally:
+        if armed:
+            signal.setitimer(signal.ITIMER_REAL, 0)
+            signal.signal(signal.SIGALRM, signal.SIG_DFL if previous is None else previous)
+            if before[0] > 0:  # someone else's timer, paused while this ran: it runs on
+                signal.setitimer(signal.ITIMER_REAL, *before)
+        sys.setprofile(profile)  # a guard stopped before its own clean-up leaves no hook behind
+    return value, rung
+
+
+_HERE = run_within.__code__.co_filename
 
 
 def _call(

@@ -21,6 +21,7 @@ from pathlib import Path
 from rnncourse.notebooks import NOTEBOOKS
 
 MARKERS = ("BEGIN SOLUTION", "END SOLUTION", "BEGIN HIDDEN TESTS", "END HIDDEN TESTS")
+MATHJAX_CONFIG = "TeX-AMS-MML_HTMLorMML-full,Safe"  # the configuration jupyter-server-mathjax ships
 CELL_TIMEOUT_S = 120  # nbgrader's per-cell limit (``c.Execute.timeout``) while grading
 
 _CONFIG = """\
@@ -35,7 +36,39 @@ c.Exchange.root = os.path.join(here, "exchange")  # unused, but formgrader warns
 c.Execute.timeout = {timeout}
 # formgrader shows students' written answers: render them without scripts or event handlers
 c.HTMLExporter.sanitize_html = True
+# math renders offline: MathJax from the jupyter-server-mathjax package, never from a CDN
+from rnncourse.grading.course import mathjax_templates, mathjax_url  # noqa: E402
+
+c.HTMLExporter.mathjax_url = mathjax_url()
+# nbgrader's formgrade and feedback pages call nbconvert's mathjax() macro without that URL
+c.HTMLExporter.extra_template_basedirs = mathjax_templates()
+c.HTMLExporter.filters = {{"rnncourse_mathjax_url": "rnncourse.grading.course.mathjax_url"}}
 """
+
+
+def mathjax_url(_: object = None) -> str:
+    """Where the HTML nbgrader makes loads MathJax from: the copy jupyter-server-mathjax installs.
+
+    Inside a Jupyter server (formgrader) the path the server serves that copy at; anywhere else
+    (``nbgrader generate_feedback``: pages opened from disk) the installed file's ``file://`` URL.
+    """
+    import jupyter_server_mathjax
+
+    static = Path(jupyter_server_mathjax.__file__).parent / "static" / "MathJax.js"
+    server = sys.modules.get("jupyter_server.serverapp")
+    app = getattr(server.ServerApp, "_instance", None) if server is not None else None
+    if server is not None and isinstance(app, server.ServerApp):  # not a sibling app (nbgrader's)
+        base = str(app.base_url).rstrip("/")
+        return f"{base}/static/jupyter_server_mathjax/MathJax.js?config={MATHJAX_CONFIG}"
+    return f"{static.as_uri()}?config={MATHJAX_CONFIG}"
+
+
+def mathjax_templates() -> list[str]:
+    """Template folders for nbgrader's pages: rnncourse's ``base/mathjax.html.j2`` (the macro with
+    :func:`mathjax_url` as its default) first, then nbgrader's own formgrade and feedback."""
+    from nbgrader.server_extensions.formgrader import handlers
+
+    return [str(Path(__file__).parent / "templates"), str(handlers.template_path)]
 
 
 def find_root(start: Path | None = None) -> Path:
@@ -92,10 +125,12 @@ def nbgrader_api(course: Path):  # -> nbgrader.apps.NbGraderAPI (imported lazily
 def _normalise(text: str) -> str:
     """A stable serialisation, so that a release is byte-identical from run to run.
 
-    Cells lose their ``execution`` metadata (the kernel's timestamps of the author's last run):
+    Cells lose their ``execution`` metadata (the kernel's timestamps of the author's last run),
+    and the notebook its saved widget state (a progress bar's random model ids and timings):
     they change with every run and tell a student nothing.
     """
     notebook = json.loads(text)
+    notebook.get("metadata", {}).pop("widgets", None)
     for cell in notebook.get("cells", []):
         cell.get("metadata", {}).pop("execution", None)
     return json.dumps(notebook, indent=1, sort_keys=True, ensure_ascii=False) + "\n"
@@ -158,10 +193,15 @@ def autograde(course: Path, stem: str, student: str) -> list[CellScore]:
     The assignment must have been generated in ``course`` first (:func:`build_release` does it in a
     temporary course; :func:`make_course_dir` plus ``generate_assignment`` in a kept one).
     """
+    import warnings
+
     from nbgrader.api import Gradebook
+    from sqlalchemy.exc import SAWarning
 
     api = nbgrader_api(course)
-    result = api.autograde(stem, student, force=True, create=True)
+    with warnings.catch_warnings():  # nbgrader's own use of its ORM: nothing an instructor acts on
+        warnings.simplefilter("ignore", SAWarning)
+        result = api.autograde(stem, student, force=True, create=True)
     if not result["success"]:
         raise RuntimeError(f"nbgrader could not autograde {student}/{stem}:\n{result['error']}")
     with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gb:

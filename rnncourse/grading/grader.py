@@ -24,6 +24,7 @@ from typing import Any
 import nbformat
 
 from rnncourse.checks import EXERCISES
+from rnncourse.checks.collect import budget_message
 from rnncourse.checks.framework import Case
 from rnncourse.grading import sandbox, scan
 
@@ -230,11 +231,14 @@ def grade_notebook(
         gid = cell.metadata.nbgrader["grade_id"]
         name, points = gid.removeprefix("test_"), float(cell.metadata.nbgrader["points"])
         stopped = [why for k, why in grade.skipped_cells if run[k].get("exercise") == name]
-        message = (
-            f"{name} did not finish: its test {stopped[0]} (a loop that never ends?)"
-            if stopped and name not in result.collected
-            else verdict(name, cases[name], result.collected.get(name), frozenset(failed))
-        )
+        if stopped and name not in result.collected:  # its jail was killed while it collected
+            message = (
+                budget_message(name, limits.budget_s)
+                if stopped[0] == sandbox.over_budget(limits)
+                else f"{name} did not finish: its test {stopped[0]} (a loop that never ends?)"
+            )
+        else:
+            message = verdict(name, cases[name], result.collected.get(name), frozenset(failed))
         if len(message) > MAX_MESSAGE_CHARS:
             message = message[:MAX_MESSAGE_CHARS] + " … (cut)"
         if message != "passed":

@@ -8,8 +8,12 @@ nothing else from the course but :mod:`rnncourse.checks.collect` and the exchang
 It reads one job (:mod:`rnncourse.grading.plaindata`) on stdin: the cells in order (code to run,
 or a point where an exercise is collected, with its :class:`~rnncourse.checks.collect.Signature`
 and inputs), the cells to skip and the exercises already collected. It sends one message per event (on the fd ``RNNCOURSE_RESULTS_FD`` names, 3 unless told): ``{"cell": k}`` when cell k starts, ``{"collected": name, "outputs": [...]}`` (per
-input, the graded outputs or the message :func:`~rnncourse.checks.collect.collect` raised),
-``{"compile_error": k, "error": ...}`` for an answer cell that does not compile, and
+input, the graded outputs or the message :func:`~rnncourse.checks.collect.collect` raised; all
+inputs of one exercise within the job's ``budget_s``, so a loop costs its budget and the run goes on),
+``{"compile_error": k, "error": ...}`` for an answer cell that does not compile,
+``{"stopped": k, "seconds": s}`` for a cell stopped by its alarm after ``s`` seconds (the job's
+``cell_s``, or its ``budget_s`` after the test of an exercise that ran past its budget, at cell
+``loops_from`` or later: such a cell most likely calls the function that loops), and
 ``{"finished": true}``. Its own stdout and stderr are the run's printed output.
 
 Everything here is defence in depth; the jail is the wall: the run lowers its own limits (memory,
@@ -20,6 +24,7 @@ Landlock where the kernel has it, before any student code runs.
 from __future__ import annotations
 
 import contextlib
+import functools
 import os
 import resource
 import shutil
@@ -27,7 +32,14 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from rnncourse.checks.collect import Signature, collect, refuse_calls, torch_layers
+from rnncourse.checks.collect import (
+    Signature,
+    budget_message,
+    collect_all,
+    refuse_calls,
+    run_within,
+    torch_layers,
+)
 from rnncourse.grading import confine, plaindata
 
 RESULTS_FD = int(os.environ.get("RNNCOURSE_RESULTS_FD", "3"))
@@ -68,8 +80,9 @@ def _read_job() -> dict[str, Any]:
 
 
 def _collect(name: str, sig: dict[str, Any], cases: list[Any], namespace: dict[str, Any],
-             broken: list[str]) -> list[Any]:  # fmt: skip
-    """Per case, the outputs of the student's function or why there are none."""
+             broken: list[str], budget: float) -> list[Any]:  # fmt: skip
+    """Per case, the outputs of the student's function or why there are none, all within ``budget``
+    seconds (:func:`~rnncourse.checks.collect.collect_all`, as the notebook's check does)."""
     fields: dict[str, Any] = {k: tuple(v) if isinstance(v, list) else v for k, v in sig.items()}
     signature = Signature(**fields)
     fn = namespace.get(name)
@@ -78,20 +91,15 @@ def _collect(name: str, sig: dict[str, Any], cases: list[Any], namespace: dict[s
         if broken:
             why = f"{name} is not defined: {broken[-1]}"
         return [why for _ in cases]
-    outputs: list[Any] = []
 
     # torch.nn's recurrent layers are in reach (torch is): the rule is the notebook check's
     def guard() -> Any:
         return refuse_calls(name, torch_layers())
 
-    for label, args in cases:
-        try:
-            outputs.append(collect(signature, fn, tuple(args), label, guard))
-        except AssertionError as e:
-            outputs.append(str(e)[:MAX_MESSAGE])
-        except BaseException as e:  # the student's code may raise anything, even SystemExit
-            outputs.append(f"{name} raised {type(e).__name__}: {str(e)[:MAX_MESSAGE]}")
-    return outputs
+    # the student's code may raise anything, even SystemExit: that is its message, not our end
+    outputs = collect_all(signature, fn, [(tuple(args), label) for label, args in cases], guard,
+                          budget, catch=(BaseException,))  # fmt: skip
+    return [out[:MAX_MESSAGE] if isinstance(out, str) else out for out in outputs]
 
 
 def _warm_up() -> Any:
@@ -122,6 +130,10 @@ def main() -> None:
     job = _read_job()
     _limit(job["limits"])
     broken: list[str] = []  # answer cells that do not compile, in words
+    budget = float(job["limits"]["budget_s"])
+    # after a test whose exercise ran past its budget, a cell that hangs most likely calls that
+    # function: it gets the budget too, not a whole cell timeout
+    loops_from = int(job["loops_from"])
     for k, cell in enumerate(job["cells"]):
         if k in job["skip"]:
             continue
@@ -129,10 +141,20 @@ def main() -> None:
         if cell["kind"] == "collect":
             name = cell["exercise"]
             if name not in job["done"]:
-                outputs = _collect(name, cell["signature"], cell["cases"], shell.user_ns, broken)
+                outputs = _collect(name, cell["signature"], cell["cases"], shell.user_ns, broken,
+                                   budget)  # fmt: skip
                 _send({"collected": name, "outputs": outputs})
+                if outputs and outputs[0] == budget_message(name, budget):
+                    loops_from = min(loops_from, k)
             continue
-        result = shell.run_cell(cell["source"], store_history=False, silent=True)
+        limit = budget if k > loops_from else float(job["limits"]["cell_s"])
+        result, rang = run_within(
+            limit,
+            functools.partial(shell.run_cell, cell["source"], store_history=False, silent=True),
+        )
+        if rang or result is None:
+            _send({"stopped": k, "seconds": limit})  # the run goes on with the next cell
+            continue
         if isinstance(
             result.error_in_exec, MemoryError
         ):  # what it holds may starve every later cell

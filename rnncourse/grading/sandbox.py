@@ -12,8 +12,12 @@ parent here:
   once, so nothing the run writes or withholds can block the grader; every message is parsed by
   :func:`rnncourse.grading.plaindata.loads` (caps on size and depth, no pickle), and a run that
   sends more than ``MAX_RESULTS_BYTES`` is killed;
-- kills the whole jail (its PID namespace dies with it) when a cell overruns ``cell_timeout`` or
-  the notebook its ``total_timeout``; a cell that hangs, kills the process (``os._exit``, a
+- lets the run stop its own cells: a test cell at its exercise's ``budget_s``, any other cell at
+  ``cell_timeout`` (or at the budget, after a test that ran past it: such a cell most likely calls
+  the function that loops), by an alarm inside the run, which then goes on with the next cell;
+- kills the whole jail (its PID namespace dies with it) when a cell overruns its limit by
+  ``GRACE_S`` (code that ignores, blocks or swallows the run's alarm), or the notebook its
+  ``total_timeout``; a cell that hangs, kills the process (``os._exit``, a
   segfault, a memory bomb) or overruns is skipped and the notebook run again, in a new jail with a
   new scratch, keeping every output already collected.
 
@@ -40,9 +44,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from rnncourse.checks.collect import budget_message, budget_s
 from rnncourse.grading import jail, jailpkg, plaindata
 
 MAX_RESULTS_BYTES = 128 * 1024 * 1024  # all messages of one attempt
+GRACE_S = 5.0  # a cell past its limit (budget or timeout) by this much: its jail is killed
 
 
 @dataclass(frozen=True)
@@ -50,6 +56,9 @@ class Limits:
     """What one notebook run may use."""
 
     cell_timeout: float = 60.0  # wall-clock seconds per cell
+    # wall-clock seconds for all the inputs of one exercise (its test cell): RNNCOURSE_BUDGET_S,
+    # else checks.collect.BUDGET_S, the budget the notebook's own check gives it
+    budget_s: float = field(default_factory=budget_s)
     total_timeout: float = 300.0  # wall-clock seconds for the notebook, restarts included
     memory_mb: int = 3072  # address space (torch alone maps ~0.7 GB)
     file_mb: int = 64  # largest file it may write
@@ -298,17 +307,21 @@ def run(cells: list[dict[str, Any]], limits: Limits, also_withheld: Iterable[str
             "cells": cells,
             "skip": sorted(skip),
             "done": sorted(result.collected),
+            "loops_from": _loops_from(cells, result, limits),
             "limits": {
                 "memory_mb": limits.memory_mb,
                 "cpu_s": int(limits.total_timeout) + 5,
                 "file_mb": limits.file_mb,
+                "budget_s": limits.budget_s,
+                "cell_s": limits.cell_timeout,
                 "processes": -1 if unsafe else limits.processes,  # outside a user namespace,
                 # the count is all of the instructor's processes: left as it is
             },
         }
         attempt = _take(limits, pkg, unsafe)
         attempt.start(plaindata.dumps(job), limits)
-        finished, failed = _watch(attempt, limits, deadline, expected, result)
+        tests = {k for k, c in enumerate(cells) if c["kind"] == "collect"}
+        finished, failed = _watch(attempt, limits, deadline, expected, result, tests)
         if len(output) < limits.output_cap:
             output += attempt.output[: limits.output_cap - len(output)]
         if finished or failed is None:
@@ -321,9 +334,19 @@ def run(cells: list[dict[str, Any]], limits: Limits, also_withheld: Iterable[str
     return result
 
 
+def over_budget(limits: Limits) -> str:
+    """Why a test cell was skipped when its jail was killed for running past the budget."""
+    return f"ran past its {limits.budget_s:g} s budget"
+
+
 def _watch(attempt: _Attempt, limits: Limits, deadline: float, expected: dict[str, int],
-           result: RunResult) -> tuple[bool, tuple[int, str] | None]:  # fmt: skip
-    """Follow one attempt to its end; (it ran every cell, the cell that failed and why)."""
+           result: RunResult, tests: set[int]) -> tuple[bool, tuple[int, str] | None]:  # fmt: skip
+    """Follow one attempt to its end; (it ran every cell, the cell that failed and why).
+
+    ``tests``: the cells that collect an exercise; each may take its budget and the grace.
+    """
+    test_limit = min(limits.cell_timeout, limits.budget_s) + GRACE_S
+    cell_limit = limits.cell_timeout + GRACE_S
     cell, started, why, finished = -1, time.monotonic(), "", False
     seen, exited_at = 0, 0.0
     try:
@@ -342,7 +365,11 @@ def _watch(attempt: _Attempt, limits: Limits, deadline: float, expected: dict[st
             if attempt.flooded:
                 why = "sent more data than a grader accepts"
                 attempt.kill()
-            elif now - started > limits.cell_timeout or now > deadline:
+            elif cell in tests and now - started > test_limit and now <= deadline:
+                why = over_budget(limits) if limits.budget_s < limits.cell_timeout else (
+                    f"timed out after {limits.cell_timeout:g} s")  # fmt: skip
+                attempt.kill()
+            elif now - started > cell_limit or now > deadline:
                 why = (
                     f"timed out after {limits.cell_timeout:g} s"
                     if now <= deadline
@@ -367,6 +394,20 @@ def _watch(attempt: _Attempt, limits: Limits, deadline: float, expected: dict[st
     return False, (cell, why)
 
 
+def _loops_from(cells: list[dict[str, Any]], result: RunResult, limits: Limits) -> int:
+    """The first test cell whose exercise ran past its budget (``len(cells)`` if none yet): later
+    cells of a re-run get the budget, not the cell timeout, as in the run that found it."""
+    for k, c in enumerate(cells):
+        if c["kind"] != "collect":
+            continue
+        outputs = result.collected.get(c["exercise"]) or [None]
+        if outputs[0] == budget_message(c["exercise"], limits.budget_s) or (
+            (k, over_budget(limits)) in result.failed_cells
+        ):
+            return k
+    return len(cells)
+
+
 def _exit_words(code: int) -> str:
     """How a run ended, in words: bwrap reports a child killed by signal N as 128 + N."""
     signum = -code if code < 0 else code - 128 if 128 < code < 128 + 65 else 0
@@ -388,6 +429,11 @@ def _record(message: dict[str, Any], expected: dict[str, int], result: RunResult
             result.collected[name] = ["the outputs that came back were malformed"] * expected[name]
         else:
             result.collected[name] = outputs
+    k = message.get("stopped")
+    seconds = message.get("seconds")
+    if (isinstance(k, int) and not isinstance(k, bool) and isinstance(seconds, int | float)
+            and not any(j == k for j, _ in result.failed_cells)):  # fmt: skip
+        result.failed_cells.append((k, f"timed out after {float(seconds):g} s"))
     k = message.get("compile_error")
     if isinstance(k, int) and isinstance(message.get("error"), str):
         result.compile_errors.setdefault(k, message["error"][:4000])
