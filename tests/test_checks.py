@@ -387,3 +387,31 @@ def test_a_failing_check_shows_the_students_frames_not_the_frameworks():
         shown = re.findall(r"rnncourse[/\\]checks[/\\]\w+\.py", text)
         assert len(shown) <= 1, f"{len(shown)} framework frames shown:\n{text}"
         assert message in text.splitlines()[-1] or message in text, text
+
+
+# --- the references of notebooks 06 and 07 are torch.nn ------------------------------------------
+
+
+@pytest.mark.nb07_deep_rnns
+@pytest.mark.parametrize("cell", ["rnn", "gru", "lstm"])
+def test_deep_rnn_forward_reference_is_torch_nn_with_three_layers(cell):
+    """``output``, ``h_n`` (and ``c_n``) of ``torch.nn.<cell>(num_layers=3)``, float64, its weights loaded."""
+    from rnncourse.checks.deep import ref_deep_rnn_forward
+
+    torch.manual_seed(0)
+    module = getattr(torch.nn, cell.upper())(3, 5, num_layers=3, batch_first=True).double()
+    x = torch.randn(4, 6, 3, dtype=torch.float64)  # (m, T_x, n_x)
+    h0, c0 = torch.randn(2, 3, 4, 5, dtype=torch.float64)  # (L, m, n_a) each
+    with torch.no_grad():
+        output, state = module(x, (h0, c0)) if cell == "lstm" else module(x, h0)
+    h_n, c_n = state if cell == "lstm" else (state, None)
+    params = [R.params_from_torch(module, layer=k) for k in range(3)]
+    a, a_last, c_last = ref_deep_rnn_forward(
+        x.numpy(), h0.numpy(), params, cell, c0.numpy() if cell == "lstm" else None
+    )
+    torch.testing.assert_close(torch.from_numpy(a), output, rtol=1e-12, atol=1e-12)
+    torch.testing.assert_close(torch.from_numpy(a_last), h_n, rtol=1e-12, atol=1e-12)
+    if cell == "lstm":
+        torch.testing.assert_close(torch.from_numpy(c_last), c_n, rtol=1e-12, atol=1e-12)
+    else:
+        assert c_last is None

@@ -1,30 +1,38 @@
 r"""Notebook 07 (deep RNNs): ``deep_rnn_forward``, ``rnn_parameter_count`` and ``layer_dropout``.
 
-A deep (stacked) RNN of :math:`L` layers runs one vanilla RNN per layer; layer :math:`l` reads the
-states of layer :math:`l-1` as its inputs (Graves, Mohamed & Hinton 2013, "Speech recognition with
-deep recurrent neural networks"; ``torch.nn.RNN(num_layers=L)``):
+A deep (stacked) RNN of :math:`L` layers runs one recurrent layer per level; layer :math:`l`
+reads the states of layer :math:`l-1` as its inputs (Graves, Mohamed & Hinton 2013, "Speech
+recognition with deep recurrent neural networks"; ``torch.nn.RNN/GRU/LSTM(num_layers=L)``). For
+the tanh cell
 
 .. math::
     a^{[l]\langle t\rangle} = \tanh\big(W_{aa}^{[l]} a^{[l]\langle t-1\rangle}
         + W_{ax}^{[l]} a^{[l-1]\langle t\rangle} + b_a^{[l]}\big), \qquad
     a^{[0]\langle t\rangle} = x^{\langle t\rangle}, \quad l = 1 \dots L
 
-with each layer's own initial state :math:`a^{[l]\langle 0\rangle}` = ``a0[l - 1]``. The output
-is the top layer's states :math:`a^{[L]\langle t\rangle}` (torch's ``output``) and every layer's
-last state :math:`a^{[l]\langle T_x\rangle}` (torch's ``h_n``, shape ``(L, m, n_a)``).
+and the same with a GRU cell (gates ``r | z | n``, reset after the recurrent matmul, as
+``torch.nn.GRU``) or an LSTM cell (gates ``i | f | g | o``) in place of the tanh: only the hidden
+state :math:`a^{[l-1]\langle t\rangle}` goes up the stack; an LSTM's cell state
+:math:`c^{[l]\langle t\rangle}` stays inside its layer. Each layer starts from its own
+:math:`a^{[l]\langle 0\rangle}` = ``a0[l - 1]`` (and :math:`c^{[l]\langle 0\rangle}` =
+``c0[l - 1]``). The outputs are the top layer's states :math:`a^{[L]\langle t\rangle}` (torch's
+``output``), every layer's last state :math:`a^{[l]\langle T_x\rangle}` (torch's ``h_n``, shape
+``(L, m, n_a)``) and, for the LSTM, every layer's last cell state (``c_n``, the same shape).
 
 The parameter count is ``sum(p.numel() for p in torch.nn.<RNN|GRU|LSTM>(...).parameters())``:
 per layer and direction, :math:`G n_a (n_{in} + n_a) + 2 G n_a` with :math:`G` = 1, 3, 4 blocks
 (RNN, GRU, LSTM) and two bias vectors (``bias_ih``, ``bias_hh``); :math:`n_{in} = n_x` for layer
 1 and :math:`D n_a` above it, :math:`D` = 2 directions when bidirectional.
 
-Each mistake is a small function that makes it, so that the check can recognise it in a
+The references come first, each a correct answer written out; then each exercise, with its
+mistakes: a small function that makes each one, so that the check can recognise it in a
 student's output and tests can prove the check catches it.
 """
 
 from __future__ import annotations
 
 from functools import partial
+from typing import Any
 
 import numpy as np
 
@@ -33,25 +41,97 @@ from rnncourse.checks.framework import Case, Exercise, catalogue
 
 NB = "07_deep_rnns"
 
+# --- references ------------------------------------------------------------------------------------
+
+Params = dict[str, np.ndarray]
+CELLS = ("rnn", "gru", "lstm")
+
+
+def _sigmoid(z: np.ndarray) -> np.ndarray:
+    return 0.5 * (1.0 + np.tanh(0.5 * z))  # = 1 / (1 + e^-z), without overflow
+
+
+def cell_step(
+    cell: str, x_t: np.ndarray, a_prev: np.ndarray, c_prev: np.ndarray | None, p: Params
+) -> tuple[np.ndarray, np.ndarray | None]:
+    r"""One step of one layer, ``(a_next, c_next)``; ``c_next`` is None unless ``cell == "lstm"``.
+
+    .. math::
+        \text{rnn:}\quad a^{\langle t\rangle} &= \tanh(W_{ax} x + W_{aa} a^{\langle t-1\rangle} + b_a) \\
+        \text{gru:}\quad a^{\langle t\rangle} &= (1 - z) \odot \tilde c + z \odot a^{\langle t-1\rangle},
+            \quad \tilde c = \tanh\big(W_{cx} x + b_{cx} + \Gamma_r \odot (W_{ca} a^{\langle t-1\rangle} + b_{ca})\big) \\
+        \text{lstm:}\quad c^{\langle t\rangle} &= \Gamma_u \odot \tilde c + \Gamma_f \odot c^{\langle t-1\rangle},
+            \quad a^{\langle t\rangle} = \Gamma_o \odot \tanh(c^{\langle t\rangle})
+
+    Shape: ``x_t (m, n_in)``, ``a_prev, c_prev (m, n_a)``; ``p`` holds ``W_ax (G n_a, n_in)``,
+    ``W_aa (G n_a, n_a)`` and ``b_a (G n_a,)`` (the GRU: ``b_ax``, ``b_aa``), ``G`` = 1, 3, 4.
+    """
+    if cell == "rnn":
+        return np.tanh(x_t @ p["W_ax"].T + a_prev @ p["W_aa"].T + p["b_a"]), None
+    if cell == "gru":  # rows r | z | n; the reset gate acts after the recurrent matmul (torch.nn.GRU)
+        r_x, z_x, n_x = np.split(x_t @ p["W_ax"].T + p["b_ax"], 3, axis=1)  # (m, n_a) each
+        r_a, z_a, n_a = np.split(a_prev @ p["W_aa"].T + p["b_aa"], 3, axis=1)
+        r, z = _sigmoid(r_x + r_a), _sigmoid(z_x + z_a)
+        c_tilde = np.tanh(n_x + r * n_a)
+        return (1.0 - z) * c_tilde + z * a_prev, None
+    i, f, g, o = np.split(x_t @ p["W_ax"].T + a_prev @ p["W_aa"].T + p["b_a"], 4, axis=1)
+    c_next = _sigmoid(i) * np.tanh(g) + _sigmoid(f) * c_prev  # (m, n_a)
+    return _sigmoid(o) * np.tanh(c_next), c_next
+
+
+def ref_deep_rnn_forward(
+    x: np.ndarray,
+    a0: np.ndarray,
+    params: list[Params],
+    cell: str = "rnn",
+    c0: np.ndarray | None = None,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
+    r"""A deep RNN of ``len(params)`` layers of one cell kind, as ``torch.nn.<cell>(num_layers=L)``.
+
+    .. math:: a^{[l]\langle t\rangle} = \operatorname{cell}\big(a^{[l-1]\langle t\rangle},
+              a^{[l]\langle t-1\rangle}\ (, c^{[l]\langle t-1\rangle})\big), \qquad
+              a^{[0]\langle t\rangle} = x^{\langle t\rangle}
+
+    Returns ``(a, h_n, c_n)``: the top layer's states, every layer's last hidden state and, for
+    the LSTM, every layer's last cell state (None for ``"rnn"`` and ``"gru"``).
+
+    Shape: ``x (m, T_x, n_x)``, ``a0, c0 (L, m, n_a)`` → ``a (m, T_x, n_a)``,
+    ``h_n, c_n (L, m, n_a)``.
+    """
+    a_below = x  # a^[0] = x: (m, T_x, n_x)
+    h_n, c_n = [], []
+    for layer, p in enumerate(params):
+        a_t = a0[layer]
+        c_t = c0[layer] if cell == "lstm" and c0 is not None else None
+        states = []
+        for t in range(x.shape[1]):
+            a_t, c_t = cell_step(cell, a_below[:, t], a_t, c_t, p)
+            states.append(a_t)
+        a_below = np.stack(states, axis=1)  # (m, T_x, n_a): what the layer above reads
+        h_n.append(a_t)
+        c_n.append(c_t)
+    return a_below, np.stack(h_n), np.stack(c_n) if cell == "lstm" else None
+
+
 # --- deep_rnn_forward ------------------------------------------------------------------------------
 
 
-def _layer(x: np.ndarray, a0: np.ndarray, p: dict[str, np.ndarray]) -> np.ndarray:
-    """One tanh RNN layer over a sequence: x (m, T_x, n_in), a0 (m, n_a) -> (m, T_x, n_a)."""
-    a_t, states = a0, []
-    for t in range(x.shape[1]):
-        a_t = np.tanh(x[:, t] @ p["W_ax"].T + a_t @ p["W_aa"].T + p["b_a"])  # (m, n_a)
-        states.append(a_t)
-    return np.stack(states, axis=1)
-
-
 def _deep(
-    x: np.ndarray, a0: np.ndarray, params: list[dict[str, np.ndarray]], bug: str
-) -> tuple[np.ndarray, np.ndarray]:
+    x: np.ndarray,
+    a0: np.ndarray,
+    params: list[Params],
+    cell: str = "rnn",
+    c0: np.ndarray | None = None,
+    *,
+    bug: str,
+) -> tuple[Any, ...]:
     L = len(params)
+    lstm = cell == "lstm" and c0 is not None
     inputs_l = x  # a^[0] = x: (m, T_x, n_x)
     states: list[np.ndarray] = []
+    cells: list[np.ndarray] = []
     lasts: list[np.ndarray] = []
+    last_c: list[Any] = []
     for k in range(L):  # layer k + 1 of the course's a^[l]
         p = {
             "first_layer_params": params[0],
@@ -61,57 +141,79 @@ def _deep(
             "same_a0": a0[0],
             "a0_from_layer_below": lasts[-1] if lasts else a0[0],
         }.get(bug, a0[k])
+        start_c = None
+        if lstm:
+            assert c0 is not None
+            start_c = {
+                "same_a0": c0[0],
+                "a0_from_layer_below": last_c[-1] if last_c else c0[0],
+            }.get(bug, c0[k])
         below = {
             "every_layer_reads_x": x,
             "reads_bottom_layer": states[0] if states else x,
         }.get(bug, inputs_l)
-        a_l = _layer(below, start, p)  # (m, T_x, n_a)
-        states.append(a_l)
-        lasts.append(a_l[:, -1])
-        inputs_l = a_l  # the next layer reads this layer's states
+        a_t, c_t, a_l, c_l = start, start_c, [], []
+        for t in range(x.shape[1]):
+            a_t, c_t = cell_step(cell, below[:, t], a_t, c_t, p)
+            a_l.append(a_t)
+            c_l.append(c_t)
+        states.append(np.stack(a_l, axis=1))  # (m, T_x, n_a)
+        cells.append(np.stack(c_l, axis=1) if lstm else states[-1])
+        lasts.append(a_t)
+        last_c.append(c_t)
+        inputs_l = states[-1]  # the next layer reads this layer's states
+    c_n = np.stack(last_c) if lstm else None
     if bug == "a_last_top_only":
-        return states[-1], lasts[-1]  # (m, n_a)
+        return states[-1], lasts[-1], last_c[-1] if lstm else None  # (m, n_a)
     a_last = np.stack(lasts[::-1] if bug == "a_last_reversed" else lasts, axis=0)  # (L, m, n_a)
     if bug == "a_last_batch_first":
         a_last = np.stack(lasts, axis=1)  # (m, L, n_a)
+        c_n = np.stack(last_c, axis=1) if lstm else None
+    if bug == "a_last_reversed" and lstm:
+        c_n = np.stack(last_c[::-1])
     if bug == "a_last_first_step":
         a_last = np.stack([s[:, 0] for s in states], axis=0)
+        c_n = np.stack([s[:, 0] for s in cells]) if lstm else None
     a = states[0] if bug == "bottom_layer_states" else states[-1]
     if bug == "time_first":
         a = np.moveaxis(a, 1, 0)  # (T_x, m, n_a)
-    return a, a_last
+    return a, a_last, c_n
 
 
 def _deep_params(
-    rng: np.random.Generator, n_x: int, n_a: int, L: int
-) -> list[dict[str, np.ndarray]]:
-    """Per-layer ``W_ax, W_aa, b_a``: layer 1 reads n_x inputs, every layer above n_a."""
-    return [
-        {
-            "W_ax": inputs.normal(rng, n_a, n_x if k == 0 else n_a, scale=0.6),
+    rng: np.random.Generator, cell: str, n_x: int, n_a: int, L: int
+) -> list[Params]:
+    """Per-layer parameters of ``cell``: layer 1 reads n_x inputs, every layer above n_a."""
+    make = {
+        "rnn": lambda n_in: {
+            "W_ax": inputs.normal(rng, n_a, n_in, scale=0.6),
             "W_aa": inputs.normal(rng, n_a, n_a, scale=0.6),
             "b_a": inputs.normal(rng, n_a, scale=0.5),
-        }
-        for k in range(L)
-    ]
+        },
+        "gru": lambda n_in: inputs.gru_params(rng, n_in, n_a),
+        "lstm": lambda n_in: inputs.lstm_params(rng, n_in, n_a),
+    }[cell]
+    return [make(n_x if k == 0 else n_a) for k in range(L)]
+
+
+def _deep_case(rng: np.random.Generator, cell: str, s: dict[str, int]) -> Case:
+    m, n_a, L = s["m"], s["n_a"], s["L"]
+    x = inputs.normal(rng, m, s["T"], s["n_x"])
+    a0 = np.stack([inputs.state(rng, m, n_a) for _ in range(L)])  # (L, m, n_a), torch's h_0
+    c0 = np.stack([inputs.state(rng, m, n_a) for _ in range(L)]) if cell == "lstm" else None
+    args = (x, a0, _deep_params(rng, cell, s["n_x"], n_a, L), cell, c0)
+    return Case(f"cell={cell!r}, {inputs.label(s, 'm T n_x n_a L')}", args)
 
 
 def _deep_cases(rng: np.random.Generator) -> list[Case]:
     out = []
-    depths = [3, 2, int(rng.integers(2, 5)), int(rng.integers(2, 5))]
-    for s, L in zip(inputs.sizes(rng), depths, strict=True):
-        s = s | {"L": L}
-        m, n_a = s["m"], s["n_a"]
-        args = (
-            inputs.normal(rng, m, s["T"], s["n_x"]),
-            np.stack([inputs.state(rng, m, n_a) for _ in range(L)]),  # (L, m, n_a)
-            _deep_params(rng, s["n_x"], n_a, L),
-        )
-        out.append(Case(inputs.label(s, "m T n_x n_a L"), args))
-    s = {"m": 3, "T": 4, "n_x": 2, "n_a": 3, "L": 1}  # one layer: the RNN of notebook 01
-    x, a0 = inputs.normal(rng, 3, 4, 2), inputs.state(rng, 3, 3)[None]
-    out.append(Case(inputs.label(s, "m T n_x n_a L"), (x, a0, _deep_params(rng, 2, 3, 1))))
-    x, a0, params = out[0].args
+    for cell in CELLS:
+        depths = [3, 2, int(rng.integers(2, 5)), int(rng.integers(2, 5))]
+        for s, L in zip(inputs.sizes(rng), depths, strict=True):
+            out.append(_deep_case(rng, cell, s | {"L": L}))
+    for cell in CELLS:  # one layer: the RNN, GRU and LSTM of notebooks 01, 04 and 05
+        out.append(_deep_case(rng, cell, {"m": 3, "T": 4, "n_x": 2, "n_a": 3, "L": 1}))
+    x, a0, params, _, _ = out[0].args
     plan = [
         ("the biases b_a^[l]", "every W_ax = 0 and W_aa = 0", "a^[l]⟨t⟩ = tanh(b_a^[l])",
          ("W_ax", "W_aa")),
@@ -125,7 +227,7 @@ def _deep_cases(rng: np.random.Generator) -> list[Case]:
     for term, how, expect, keys in plan:
         zeroed = [{k: (np.zeros_like(v) if k in keys else v.copy()) for k, v in p.items()}
                   for p in params]  # fmt: skip
-        out.append(Case(f"probe {term}: {how}; {expect}", (x.copy(), a0.copy(), zeroed)))
+        out.append(Case(f"probe {term}: {how}; {expect}", (x.copy(), a0.copy(), zeroed, "rnn", None)))
     return out
 
 
@@ -135,27 +237,29 @@ def _deep_hand() -> tuple[Case, ...]:
         {"W_ax": np.zeros((2, 3 if k == 0 else 2)), "W_aa": np.zeros((2, 2)), "b_a": b[k]}
         for k in range(3)
     ]
-    label = "zero weights, b_a^[l] = 0.5, −1, 2: a = tanh(2), a_last[:, :, 0] = tanh(0.5, −1, 2)"
-    return (Case(label, (np.ones((1, 4, 3)), np.zeros((3, 1, 2)), params)),)
+    label = "zero weights, b_a^[l] = 0.5, −1, 2: a = tanh(2), h_n[:, :, 0] = tanh(0.5, −1, 2)"
+    return (Case(label, (np.ones((1, 4, 3)), np.zeros((3, 1, 2)), params, "rnn", None)),)
 
 
 _RULE = (
-    "layer l reads layer l−1's states, a⟨t⟩ = tanh(a_below⟨t⟩ @ W_ax.T + a⟨t−1⟩ @ W_aa.T + b_a) "
-    "with params[l] and starting from a0[l]; layer 1 reads x"
+    "layer l reads layer l−1's states a (never its cell states c), one cell step "
+    "a⟨t⟩ = cell(a_below⟨t⟩, a⟨t−1⟩) with params[l] and starting from a0[l] (and c0[l]); "
+    "layer 1 reads x"
 )
 
 DEEP_RNN_FORWARD = Exercise(
     name="deep_rnn_forward",
     notebook=NB,
-    reference=partial(_deep, bug=""),
+    reference=ref_deep_rnn_forward,
     make_cases=_deep_cases,
     hand=_deep_hand(),
     returns="tuple",
-    outputs=("a", "a_last"),
+    outputs=("a", "h_n", "c_n"),
     time_axis={"a": 1},
     hint=(
-        "x (m, T_x, n_x); params[0]['W_ax'] is (n_a, n_x), params[l]['W_ax'] for l ≥ 1 is "
-        "(n_a, n_a): layer l + 1 reads the (m, T_x, n_a) states of layer l; a0[l] is (m, n_a)."
+        "x (m, T_x, n_x); params[0]['W_ax'] is (G·n_a, n_x), params[l]['W_ax'] for l ≥ 1 is "
+        "(G·n_a, n_a): layer l + 1 reads the (m, T_x, n_a) states of layer l; a0[l] (and "
+        "c0[l]) is (m, n_a); cell_step(cell, x_t, a_prev, c_prev, p) → (a_next, c_next)."
     ),
     mistakes=catalogue(
         _deep,
@@ -163,7 +267,7 @@ DEEP_RNN_FORWARD = Exercise(
             (
                 "every_layer_reads_x",
                 f"fed x to every layer: only layer 1 reads x; {_RULE}. (This ran only because "
-                "n_x = n_a here; with n_x ≠ n_a layer 2's W_ax (n_a, n_a) cannot multiply x.)",
+                "n_x = n_a here; with n_x ≠ n_a layer 2's W_ax cannot multiply x.)",
             ),
             (
                 "reads_bottom_layer",
@@ -173,7 +277,7 @@ DEEP_RNN_FORWARD = Exercise(
             (
                 "same_a0",
                 "started every layer from a0[0]: each layer has its own initial state, "
-                "a^[l]⟨0⟩ = a0[l − 1] (a0 is (L, m, n_a), like torch's h_0).",
+                "a^[l]⟨0⟩ = a0[l − 1] (a0 is (L, m, n_a), like torch's h_0; c0 like c_0).",
             ),
             (
                 "a0_from_layer_below",
@@ -197,22 +301,22 @@ DEEP_RNN_FORWARD = Exercise(
             ),
             (
                 "a_last_top_only",
-                "returned only the top layer's last state as a_last: a_last holds every "
-                "layer's last state, shape (L, m, n_a), a_last[l] = a^[l+1]⟨T_x⟩ (torch's h_n).",
+                "returned only the top layer's last state as h_n: h_n holds every "
+                "layer's last state, shape (L, m, n_a), h_n[l] = a^[l+1]⟨T_x⟩.",
             ),
             (
                 "a_last_reversed",
-                "stacked the last states top layer first: a_last[0] is the bottom layer's "
-                "last state, a_last[L − 1] the top layer's (torch's h_n order).",
+                "stacked the last states top layer first: h_n[0] is the bottom layer's "
+                "last state, h_n[L − 1] the top layer's (torch's order).",
             ),
             (
                 "a_last_batch_first",
-                "stacked the last states along axis 1, giving (m, L, n_a): a_last is "
+                "stacked the last states along axis 1, giving (m, L, n_a): h_n is "
                 "(L, m, n_a), np.stack(lasts, axis=0), like torch's h_n.",
             ),
             (
                 "a_last_first_step",
-                "returned each layer's state at the first step as a_last: it is the state "
+                "returned each layer's state at the first step as h_n: it is the state "
                 "after the last step, a^[l]⟨T_x⟩ = a_l[:, -1].",
             ),
             (
