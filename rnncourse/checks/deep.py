@@ -68,7 +68,7 @@ def cell_step(
     """
     if cell == "rnn":
         return np.tanh(x_t @ p["W_ax"].T + a_prev @ p["W_aa"].T + p["b_a"]), None
-    if cell == "gru":  # rows r | z | n; the reset gate acts after the recurrent matmul (torch.nn.GRU)
+    if cell == "gru":  # rows r | z | n; Γ_r acts after the recurrent matmul (torch.nn.GRU)
         r_x, z_x, n_x = np.split(x_t @ p["W_ax"].T + p["b_ax"], 3, axis=1)  # (m, n_a) each
         r_a, z_a, n_a = np.split(a_prev @ p["W_aa"].T + p["b_aa"], 3, axis=1)
         r, z = _sigmoid(r_x + r_a), _sigmoid(z_x + z_a)
@@ -99,7 +99,8 @@ def ref_deep_rnn_forward(
     ``h_n, c_n (L, m, n_a)``.
     """
     a_below = x  # a^[0] = x: (m, T_x, n_x)
-    h_n, c_n = [], []
+    h_n: list[np.ndarray] = []
+    c_n: list[Any] = []  # the LSTM's last cell states; None for the RNN and the GRU
     for layer, p in enumerate(params):
         a_t = a0[layer]
         c_t = c0[layer] if cell == "lstm" and c0 is not None else None
@@ -114,6 +115,27 @@ def ref_deep_rnn_forward(
 
 
 # --- deep_rnn_forward ------------------------------------------------------------------------------
+
+
+def _step(
+    cell: str, x_t: np.ndarray, a_prev: np.ndarray, c_prev: Any, p: Params, bug: str
+) -> tuple[np.ndarray, Any]:
+    """:func:`cell_step`, or one of the mistakes made inside a GRU or LSTM step written by hand."""
+    n_a = a_prev.shape[1]
+    if cell == "gru" and bug in ("gru_reset_before", "gru_z_flipped"):
+        r_x, z_x, n_x = np.split(x_t @ p["W_ax"].T + p["b_ax"], 3, axis=1)
+        r_a, z_a, _ = np.split(a_prev @ p["W_aa"].T + p["b_aa"], 3, axis=1)
+        r, z = _sigmoid(r_x + r_a), _sigmoid(z_x + z_a)
+        W_ca, b_ca = p["W_aa"][2 * n_a :], p["b_aa"][2 * n_a :]
+        if bug == "gru_reset_before":  # the lecture's c̃: Γ_r before the matmul
+            return (1.0 - z) * np.tanh(n_x + (r * a_prev) @ W_ca.T + b_ca) + z * a_prev, None
+        c_tilde = np.tanh(n_x + r * (a_prev @ W_ca.T + b_ca))
+        return z * c_tilde + (1.0 - z) * a_prev, None
+    if cell == "lstm" and bug == "lstm_gates_ifog":  # the blocks read as i | f | o | g
+        i, f, o, g = np.split(x_t @ p["W_ax"].T + a_prev @ p["W_aa"].T + p["b_a"], 4, axis=1)
+        c_next = _sigmoid(i) * np.tanh(g) + _sigmoid(f) * c_prev
+        return _sigmoid(o) * np.tanh(c_next), c_next
+    return cell_step(cell, x_t, a_prev, c_prev, p)
 
 
 def _deep(
@@ -152,17 +174,25 @@ def _deep(
             "every_layer_reads_x": x,
             "reads_bottom_layer": states[0] if states else x,
         }.get(bug, inputs_l)
+        if lstm and bug in ("c0_zeros", "c0_from_a0"):
+            start_c = np.zeros_like(start) if bug == "c0_zeros" else a0[k]
         a_t, c_t, a_l, c_l = start, start_c, [], []
         for t in range(x.shape[1]):
-            a_t, c_t = cell_step(cell, below[:, t], a_t, c_t, p)
+            a_t, c_t = _step(cell, below[:, t], a_t, c_t, p, bug)
             a_l.append(a_t)
             c_l.append(c_t)
         states.append(np.stack(a_l, axis=1))  # (m, T_x, n_a)
         cells.append(np.stack(c_l, axis=1) if lstm else states[-1])
         lasts.append(a_t)
         last_c.append(c_t)
-        inputs_l = states[-1]  # the next layer reads this layer's states
+        inputs_l = cells[-1] if bug == "c_passed_up" else states[-1]  # what the next layer reads
     c_n = np.stack(last_c) if lstm else None
+    if bug == "no_c_n":
+        c_n = None
+    if bug == "c_n_top_only" and lstm:
+        c_n = last_c[-1]  # (m, n_a)
+    if bug == "top_cell_states":
+        states[-1] = cells[-1]
     if bug == "a_last_top_only":
         return states[-1], lasts[-1], last_c[-1] if lstm else None  # (m, n_a)
     a_last = np.stack(lasts[::-1] if bug == "a_last_reversed" else lasts, axis=0)  # (L, m, n_a)
@@ -180,9 +210,7 @@ def _deep(
     return a, a_last, c_n
 
 
-def _deep_params(
-    rng: np.random.Generator, cell: str, n_x: int, n_a: int, L: int
-) -> list[Params]:
+def _deep_params(rng: np.random.Generator, cell: str, n_x: int, n_a: int, L: int) -> list[Params]:
     """Per-layer parameters of ``cell``: layer 1 reads n_x inputs, every layer above n_a."""
     make = {
         "rnn": lambda n_in: {
@@ -227,7 +255,9 @@ def _deep_cases(rng: np.random.Generator) -> list[Case]:
     for term, how, expect, keys in plan:
         zeroed = [{k: (np.zeros_like(v) if k in keys else v.copy()) for k, v in p.items()}
                   for p in params]  # fmt: skip
-        out.append(Case(f"probe {term}: {how}; {expect}", (x.copy(), a0.copy(), zeroed, "rnn", None)))
+        out.append(
+            Case(f"probe {term}: {how}; {expect}", (x.copy(), a0.copy(), zeroed, "rnn", None))
+        )
     return out
 
 
@@ -323,6 +353,54 @@ DEEP_RNN_FORWARD = Exercise(
                 "time_first",
                 "stacked the steps along axis 0, giving (T_x, m, n_a): the layout is batch "
                 "first, a is (m, T_x, n_a) with a[:, t] = a^[L]⟨t+1⟩.",
+            ),
+            (
+                "c_passed_up",
+                f"fed the layer above the LSTM's cell states c instead of its hidden states a: "
+                f"the cell state stays inside its layer, only a⟨t⟩ goes up (torch's output); "
+                f"{_RULE}.",
+            ),
+            (
+                "top_cell_states",
+                "returned the top layer's cell states as a: a holds the top layer's hidden "
+                "states a^[L]⟨t⟩ = Γ_o ⊙ tanh(c^[L]⟨t⟩), what torch's LSTM returns as output.",
+            ),
+            (
+                "no_c_n",
+                "returned None as c_n for the LSTM: an LSTM also returns every layer's last "
+                "cell state, c_n (L, m, n_a), c_n[l] = c^[l+1]⟨T_x⟩ (torch's (h_n, c_n)); "
+                "only the RNN and the GRU return None there.",
+            ),
+            (
+                "c_n_top_only",
+                "returned only the top layer's last cell state as c_n: c_n holds every "
+                "layer's, shape (L, m, n_a), like h_n.",
+            ),
+            (
+                "c0_zeros",
+                "started every layer's cell state from zeros: the LSTM starts layer l from its "
+                "own c0[l] (torch's c_0), as it starts its hidden state from a0[l].",
+            ),
+            (
+                "c0_from_a0",
+                "started the cell state from a0: a0 is the hidden state's start, the cell "
+                "state starts from c0[l] (torch's c_0).",
+            ),
+            (
+                "gru_reset_before",
+                "used the lecture's GRU, with the reset gate before the recurrent matmul: "
+                "torch.nn.GRU applies it after, c̃ = tanh(W_cx x + b_cx + Γ_r ⊙ (W_ca a⟨t−1⟩ "
+                "+ b_ca)) (notebook 04's gru_cell_forward_reset_after).",
+            ),
+            (
+                "gru_z_flipped",
+                "swapped z and 1 − z in the GRU: a⟨t⟩ = (1 − z) ⊙ c̃ + z ⊙ a⟨t−1⟩, z the "
+                "middle block of r | z | n (notebook 04).",
+            ),
+            (
+                "lstm_gates_ifog",
+                "read the LSTM's gate blocks as i | f | o | g: PyTorch's order, and the "
+                "course's, is i | f | g | o (Γ_u, Γ_f, c̃, Γ_o).",
             ),
         ],
     ),
