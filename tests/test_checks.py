@@ -415,3 +415,26 @@ def test_deep_rnn_forward_reference_is_torch_nn_with_three_layers(cell):
         torch.testing.assert_close(torch.from_numpy(c_last), c_n, rtol=1e-12, atol=1e-12)
     else:
         assert c_last is None
+
+
+@pytest.mark.nb06_bidirectional
+@pytest.mark.parametrize("cell", ["rnn", "gru"])
+def test_birnn_forward_reference_is_torch_nn_bidirectional_on_a_packed_batch(cell):
+    """``torch.nn.<cell>(bidirectional=True)`` on the packed batch, unpacked: the same, float64."""
+    from torch.nn.utils.rnn import pack_padded_sequence, pad_packed_sequence
+
+    from rnncourse.checks.bidirectional import ref_birnn_forward
+
+    torch.manual_seed(0)
+    module = getattr(torch.nn, cell.upper())(3, 5, batch_first=True, bidirectional=True).double()
+    lengths = np.array([6, 2, 4, 1])  # unsorted, one of length 1
+    x = np.random.default_rng(0).normal(size=(4, 6, 3))  # (m, T_x, n_x), padded to T_x = 6
+    x[np.arange(6) >= lengths[:, None]] = 99.0  # the padding must reach no real step
+    packed = pack_padded_sequence(
+        torch.from_numpy(x), torch.from_numpy(lengths), batch_first=True, enforce_sorted=False
+    )
+    with torch.no_grad():
+        output, _ = pad_packed_sequence(module(packed)[0], batch_first=True)
+    params = [R.params_from_torch(module, reverse=r) for r in (False, True)]
+    a = ref_birnn_forward(x, lengths, *params, cell)
+    torch.testing.assert_close(torch.from_numpy(a), output, rtol=1e-12, atol=1e-12)

@@ -31,7 +31,6 @@ student's output and tests can prove the check catches it.
 
 from __future__ import annotations
 
-from functools import partial
 from typing import Any
 
 import numpy as np
@@ -112,6 +111,30 @@ def ref_deep_rnn_forward(
         h_n.append(a_t)
         c_n.append(c_t)
     return a_below, np.stack(h_n), np.stack(c_n) if cell == "lstm" else None
+
+
+def ref_rnn_parameter_count(
+    kind: str, n_x: int, n_a: int, num_layers: int, bidirectional: bool = False, bias: bool = True
+) -> int:
+    r"""``sum(p.numel() for p in torch.nn.<kind>(n_x, n_a, num_layers, ...).parameters())``.
+
+    .. math:: \sum_{l=1}^{L} D \big(G n_a (n_{in}^{[l]} + n_a) + 2 G n_a [\text{bias}]\big), \qquad
+              n_{in}^{[1]} = n_x, \quad n_{in}^{[l]} = D n_a
+    """
+    G = {"rnn": 1, "gru": 3, "lstm": 4}[kind]  # blocks of n_a rows in each weight and bias
+    D = 2 if bidirectional else 1
+    total = 0
+    for layer in range(num_layers):
+        n_in = n_x if layer == 0 else D * n_a
+        total += D * (G * n_a * (n_in + n_a) + (2 * G * n_a if bias else 0))
+    return total
+
+
+def ref_layer_dropout(a: np.ndarray, p: float, mask: np.ndarray, training: bool) -> np.ndarray:
+    r"""Inverted dropout: :math:`a \odot d / (1 - p)` in training, :math:`a` in evaluation."""
+    if not training:
+        return a.copy()
+    return a * mask / (1 - p)
 
 
 # --- deep_rnn_forward ------------------------------------------------------------------------------
@@ -521,7 +544,7 @@ def _count_cases(rng: np.random.Generator) -> list[Case]:
 RNN_PARAMETER_COUNT = Exercise(
     name="rnn_parameter_count",
     notebook=NB,
-    reference=partial(_count, bug=""),
+    reference=ref_rnn_parameter_count,
     make_cases=_count_cases,
     hand=(
         Case("torch.nn.LSTM(10, 20, num_layers=2): 5920", ("lstm", 10, 20, 2, False, True)),
@@ -576,7 +599,7 @@ _INVERTED = (
 LAYER_DROPOUT = Exercise(
     name="layer_dropout",
     notebook=NB,
-    reference=partial(_dropout, bug=""),
+    reference=ref_layer_dropout,
     make_cases=_dropout_cases,
     returns="array",
     outputs=("a_dropped",),
