@@ -264,23 +264,34 @@ def _deep_cases(rng: np.random.Generator) -> list[Case]:
             out.append(_deep_case(rng, cell, s | {"L": L}))
     for cell in CELLS:  # one layer: the RNN, GRU and LSTM of notebooks 01, 04 and 05
         out.append(_deep_case(rng, cell, {"m": 3, "T": 4, "n_x": 2, "n_a": 3, "L": 1}))
-    x, a0, params, _, _ = out[0].args
-    plan = [
-        ("the biases b_a^[l]", "every W_ax = 0 and W_aa = 0", "a^[l]⟨t⟩ = tanh(b_a^[l])",
-         ("W_ax", "W_aa")),
-        ("the recurrence within each layer", "every W_ax = 0",
-         "each layer runs on its own a0[l], W_aa^[l] and b_a^[l], reading nothing from below",
-         ("W_ax",)),
-        ("the path up the stack", "every W_aa = 0",
-         "a^[l]⟨t⟩ = tanh(W_ax^[l] a^[l−1]⟨t⟩ + b_a^[l]): layer l reads layer l−1 at the same t",
-         ("W_aa",)),
-    ]  # fmt: skip
-    for term, how, expect, keys in plan:
-        zeroed = [{k: (np.zeros_like(v) if k in keys else v.copy()) for k, v in p.items()}
-                  for p in params]  # fmt: skip
-        out.append(
-            Case(f"probe {term}: {how}; {expect}", (x.copy(), a0.copy(), zeroed, "rnn", None))
-        )
+    plans: dict[str, list[tuple[str, str, str, tuple[str, ...]]]] = {
+        "rnn": [
+            ("the biases b_a^[l]", "every W_ax = 0 and W_aa = 0", "a^[l]⟨t⟩ = tanh(b_a^[l])",
+             ("W_ax", "W_aa")),
+            ("the recurrence within each layer", "every W_ax = 0",
+             "each layer runs on its own a0[l], W_aa^[l] and b_a^[l], reading nothing from below",
+             ("W_ax",)),
+            ("the path up the stack", "every W_aa = 0",
+             "a^[l]⟨t⟩ = tanh(W_ax^[l] a^[l−1]⟨t⟩ + b_a^[l]): layer l reads layer l−1 at the same t",
+             ("W_aa",)),
+        ],
+        "lstm": [
+            ("the LSTM's recurrence within each layer", "every W_ax = 0 (cell='lstm')",
+             "each layer runs on its own a0[l], c0[l], W_aa^[l] and b_a^[l], reading nothing "
+             "from below; c⟨t⟩ stays in its layer", ("W_ax",)),
+            ("the LSTM's path up the stack", "every W_aa = 0 (cell='lstm')",
+             "layer l's gates read a^[l−1]⟨t⟩ (its hidden states, not its c) and b_a^[l]; "
+             "its own c⟨t−1⟩ still carries c0[l] along time", ("W_aa",)),
+        ],
+    }  # fmt: skip
+    for cell, plan in plans.items():
+        first = next(c for c in out if c.args[3] == cell)  # the square case of this cell
+        x, a0, params, _, c0 = first.args
+        for term, how, expect, keys in plan:
+            zeroed = [{k: (np.zeros_like(v) if k in keys else v.copy()) for k, v in p.items()}
+                      for p in params]  # fmt: skip
+            args = (x.copy(), a0.copy(), zeroed, cell, None if c0 is None else c0.copy())
+            out.append(Case(f"probe {term}: {how}; {expect}", args))
     return out
 
 
