@@ -297,11 +297,17 @@ def _birnn_cases(rng: np.random.Generator) -> list[Case]:
     x, lengths, p_f, p_b, _ = out[0].args
     zero = {k: np.zeros_like(v) for k, v in p_f.items()}
     full = np.full_like(lengths, x.shape[1])
+    g_x, g_lengths, g_f, g_b, _ = next(c for c in out if c.args[4] == "gru").args
+    g_zero = {k: np.zeros_like(v) for k, v in g_f.items()}  # a GRU with zero weights stays at 0
     plan = [
         ("the forward direction", "params_bwd = 0", "the backward half is 0", (x, lengths, p_f, zero, "rnn")),
         ("the backward direction", "params_fwd = 0", "the forward half is 0", (x, lengths, zero, p_b, "rnn")),
         ("the padding", "every lengths[i] = T_x", "no padding, a plain flip reverses",
          (x, full, p_f, p_b, "rnn")),
+        ("the GRU's forward direction", "params_bwd = 0 (cell='gru')", "the backward half is 0",
+         (g_x, g_lengths, g_f, g_zero, "gru")),
+        ("the GRU's backward direction", "params_fwd = 0 (cell='gru')", "the forward half is 0",
+         (g_x, g_lengths, g_zero, g_b, "gru")),
     ]  # fmt: skip
     return out + [Case(f"probe {t}: {how}; {e}", args) for t, how, e, args in plan]
 
