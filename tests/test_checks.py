@@ -415,3 +415,51 @@ def test_a_failing_check_shows_the_students_frames_not_the_frameworks():
         shown = re.findall(r"rnncourse[/\\]checks[/\\]\w+\.py", text)
         assert len(shown) <= 1, f"{len(shown)} framework frames shown:\n{text}"
         assert message in text.splitlines()[-1] or message in text, text
+
+
+# --- the references of notebooks 06 and 07 are torch.nn ------------------------------------------
+
+
+@pytest.mark.nb07_deep_rnns
+@pytest.mark.parametrize("cell", ["rnn", "gru", "lstm"])
+def test_deep_rnn_forward_reference_is_torch_nn_with_three_layers(cell):
+    """``output``, ``h_n`` (and ``c_n``) of ``torch.nn.<cell>(num_layers=3)``, float64, its weights loaded."""
+
+    torch.manual_seed(0)
+    module = getattr(torch.nn, cell.upper())(3, 5, num_layers=3, batch_first=True).double()
+    x = torch.randn(4, 6, 3, dtype=torch.float64)  # (m, T_x, n_x)
+    h0, c0 = torch.randn(2, 3, 4, 5, dtype=torch.float64)  # (L, m, n_a) each
+    with torch.no_grad():
+        output, state = module(x, (h0, c0)) if cell == "lstm" else module(x, h0)
+    h_n, c_n = state if cell == "lstm" else (state, None)
+    params = [R.params_from_torch(module, layer=k) for k in range(3)]
+    a, a_last, c_last = R.deep_rnn_forward(
+        x.numpy(), h0.numpy(), params, cell, c0.numpy() if cell == "lstm" else None
+    )
+    torch.testing.assert_close(torch.from_numpy(a), output, rtol=1e-12, atol=1e-12)
+    torch.testing.assert_close(torch.from_numpy(a_last), h_n, rtol=1e-12, atol=1e-12)
+    if cell == "lstm":
+        torch.testing.assert_close(torch.from_numpy(c_last), c_n, rtol=1e-12, atol=1e-12)
+    else:
+        assert c_last is None
+
+
+@pytest.mark.nb06_bidirectional
+@pytest.mark.parametrize("cell", ["rnn", "gru"])
+def test_birnn_forward_reference_is_torch_nn_bidirectional_on_a_packed_batch(cell):
+    """``torch.nn.<cell>(bidirectional=True)`` on the packed batch, unpacked: the same, float64."""
+    from torch.nn.utils.rnn import pack_padded_sequence, pad_packed_sequence
+
+    torch.manual_seed(0)
+    module = getattr(torch.nn, cell.upper())(3, 5, batch_first=True, bidirectional=True).double()
+    lengths = np.array([6, 2, 4, 1])  # unsorted, one of length 1
+    x = np.random.default_rng(0).normal(size=(4, 6, 3))  # (m, T_x, n_x), padded to T_x = 6
+    x[np.arange(6) >= lengths[:, None]] = 99.0  # the padding must reach no real step
+    packed = pack_padded_sequence(
+        torch.from_numpy(x), torch.from_numpy(lengths), batch_first=True, enforce_sorted=False
+    )
+    with torch.no_grad():
+        output, _ = pad_packed_sequence(module(packed)[0], batch_first=True)
+    params = [R.params_from_torch(module, reverse=r) for r in (False, True)]
+    a = R.birnn_forward(x, lengths, *params, cell)
+    torch.testing.assert_close(torch.from_numpy(a), output, rtol=1e-12, atol=1e-12)

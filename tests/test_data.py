@@ -373,6 +373,7 @@ _GENERATORS = {
     "agreement": lambda seed: d.agreement_task(40, 6, seed),
     "tagging": lambda seed: d.next_token_tagging_task(40, 9, seed),
     "sentiment": lambda seed: d.sentiment_task(40, seed),
+    "negation": lambda seed: d.negation_task(40, 9, 4, seed),
 }
 
 
@@ -414,6 +415,14 @@ def test_generators_reject_bad_input():
         d.sentiment_task(4, -1)
     with pytest.raises(ValueError, match="task must be one of"):
         d.task_vocab("translation")
+    with pytest.raises(ValueError, match="max_distance must be >= 1, got 0"):
+        d.negation_task(4, 9, 0, 0)
+    with pytest.raises(ValueError, match="length must be >= 9, got 8"):
+        d.negation_task(4, 8, 4, 0)  # no room for "the plot was very good" and a "not" 4 after
+    with pytest.raises(TypeError, match="max_distance must be an int"):
+        d.negation_task(4, 9, 2.0, 0)
+    with pytest.raises(TypeError, match="length must be an int"):
+        d.negation_task(4, None, 2, 0)
 
 
 def test_agreement_label_is_only_in_the_subject():
@@ -541,6 +550,64 @@ def test_sentiment_labels_follow_negation_and_but():
     for c in (0, 1):
         rate = np.mean([n for n, y in zip(negated, labels, strict=True) if y == c])
         assert 0.45 < rate < 0.55
+
+
+_SENTIMENT_WORDS = set(d.SENTIMENT_POSITIVE) | set(d.SENTIMENT_NEGATIVE)
+
+
+def _negation_cue(words):
+    """(the sentiment word's index, where the "not" is: "before", "none" or its distance after)."""
+    p = next(t for t, w in enumerate(words) if w in _SENTIMENT_WORDS)
+    if "not" not in words:
+        return p, "none"
+    q = words.index("not")
+    return p, ("before" if q < p else q - p)
+
+
+def test_negation_labels_follow_the_adjective_and_any_not():
+    sentences, labels = d.negation_task(4001, 10, 4, seed=0)
+    assert labels.shape == (4001,) and labels.dtype == np.int64 and labels.sum() == 2000
+    opening = re.compile(r"the \w+ (was|is)( not)?( (very|really|extremely|truly))? \w+")
+    cues = {"before": 0, "none": 0, 1: 0, 2: 0, 3: 0, 4: 0}
+    for words, y in zip(sentences, labels.tolist(), strict=True):
+        assert len(words) == 10 and words.count("not") <= 1
+        assert sum(w in _SENTIMENT_WORDS for w in words) == 1
+        p, cue = _negation_cue(words)
+        assert opening.fullmatch(" ".join(words[: p + 1]))
+        assert all(w in d.NEGATION_FILLERS or w == "not" for w in words[p + 1 :])
+        assert y == int((words[p] in d.SENTIMENT_POSITIVE) != ("not" in words))
+        cues[cue] += 1
+    share = {k: v / 4001 for k, v in cues.items()}
+    assert abs(share["before"] - 0.25) < 0.03 and abs(share["none"] - 0.5) < 0.03
+    for k in (1, 2, 3, 4):  # the distance after the adjective: uniform on 1 … max_distance
+        assert abs(share[k] - 0.0625) < 0.015, share
+
+
+def test_negation_left_to_right_ceiling_is_three_quarters():
+    """The best rule on x<1..p> (the review up to the adjective; what matters in it is whether a
+    "not" came and the adjective's polarity), learned on one sample and scored on another: 3/4
+    overall, every review with a "not" after the adjective wrong."""
+
+    def prefixes(seed):
+        out = []
+        for words, y in zip(*d.negation_task(6000, 10, 4, seed), strict=True):
+            p, cue = _negation_cue(words)
+            seen = words[: p + 1]  # all a left-to-right model has read at the adjective
+            out.append((("not" in seen, seen[-1] in d.SENTIMENT_POSITIVE), cue, y))
+        return out
+
+    votes: dict[tuple[str, ...], list[int]] = {}
+    for prefix, _, y in prefixes(1):
+        votes.setdefault(prefix, [0, 0])[y] += 1
+    right = {"before": [], "none": [], "after": []}
+    for prefix, cue, y in prefixes(2):
+        v = votes[prefix]
+        guess = int(v[1] > v[0])
+        right["after" if isinstance(cue, int) else cue].append(guess == y)
+    overall = np.mean([r for rs in right.values() for r in rs])
+    assert abs(overall - 0.75) < 0.02, overall
+    assert np.mean(right["before"]) > 0.98 and np.mean(right["none"]) > 0.95
+    assert np.mean(right["after"]) < 0.05
 
 
 # ---------------------------------------------------------------------------------------------

@@ -74,6 +74,12 @@ PLOTS: dict[str, Callable[[], Figure]] = {
     "accuracy_vs_distance": lambda: viz.accuracy_vs_distance(
         [1, 2, 4, 8], {"RNN": [0.9, 0.8, 0.6, 0.5], "GRU": [0.95, 0.95, 0.9, 0.9]}
     ),
+    "accuracy_by_group": lambda: viz.accuracy_by_group(
+        ["before", "none", "+1", "+2"],
+        {"uni": [[1, 1, 0, 0.1], [1, 0.9, 0, 0]], "bi": [1, 1, 1, 1]},
+        {"uni": [1, 1, 0, 0], "bi": [1, 1, 1, 1]},
+        xlabel="where the cue is",
+    ),
     "accuracy_vs_distance_seeds": lambda: viz.accuracy_vs_distance(
         [5, 10, 20, 40],
         {"RNN": [[1, 1, 0.5, 0.5], [1, 1, 1, 0.5], [1, 0.9, 0.5, 0.5]], "GRU": [[1, 1, 1, 1]] * 3},
@@ -534,6 +540,47 @@ def test_accuracy_vs_distance_rejects_bad_input(
 ) -> None:
     with pytest.raises(error, match=match):
         viz.accuracy_vs_distance(distances, accuracies, **kwargs)  # type: ignore[arg-type]
+
+
+# --------------------------------------------------------------------------- accuracy_by_group
+
+
+def test_accuracy_by_group_bars_dots_and_ceiling_ticks() -> None:
+    seeds = np.array([[1.0, 0.5, 0.0], [1.0, 0.7, 0.2]])  # 2 seeds x 3 groups
+    fig = viz.accuracy_by_group(
+        ["a", "b", "c"], {"uni": seeds, "bi": [1.0, 1.0, 0.9]}, {"uni": [1.0, 0.6, 0.0]}
+    )
+    ax = fig.axes[0]
+    heights = [round(p.get_height(), 6) for p in ax.patches]
+    assert heights == [1.0, 0.6, 0.1, 1.0, 1.0, 0.9]  # the mean of each model's seeds, per group
+    dots = [line for line in ax.get_lines() if line.get_marker() == "o"]
+    assert [list(d.get_ydata()) for d in dots] == seeds.tolist()  # every seed of uni, none of bi
+    (ticks,) = ax.collections  # one set of ceiling ticks: only uni has a ceiling
+    assert [round(float(seg[0][1]), 6) for seg in ticks.get_segments()] == [1.0, 0.6, 0.0]
+    assert [t.get_text() for t in ax.get_xticklabels()] == ["a", "b", "c"]
+    legend = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert legend == ["best possible", "uni (mean of 2 seeds)", "bi"]
+    assert ax.get_ylim()[0] < 0  # a ceiling of 0 stays visible above the axis
+
+
+@pytest.mark.parametrize(
+    ("groups", "accuracies", "ceilings", "error", "match"),
+    [
+        ("ab", {"m": [0.5, 0.5]}, None, TypeError, "groups must be a non-empty sequence"),
+        (["a", "b"], {"m": [0.5]}, None, ValueError, r"accuracies\['m'\] must have shape"),
+        (["a", "b"], {"m": [0.5, 1.5]}, None, ValueError, r"must lie in \[0, 1\]"),
+        (["a", "b"], [[0.5, 0.5]], None, TypeError, "accuracies must be a mapping"),
+        (["a", "b"], {}, None, ValueError, "accuracies must not be empty"),
+        (["a", "b"], {"m": [0.5, 0.5]}, [1, 1], TypeError, "ceilings must be a mapping"),
+        (["a", "b"], {"m": [0.5, 0.5]}, {"x": [1, 1]}, ValueError, "names no model"),
+        (["a", "b"], {"m": [0.5, 0.5]}, {"m": [1, 2]}, ValueError, r"2 values in \[0, 1\]"),
+    ],
+)
+def test_accuracy_by_group_rejects_bad_input(
+    groups: object, accuracies: object, ceilings: object, error: type[Exception], match: str
+) -> None:
+    with pytest.raises(error, match=match):
+        viz.accuracy_by_group(groups, accuracies, ceilings)  # type: ignore[arg-type]
 
 
 # --------------------------------------------------------------------------- forecast

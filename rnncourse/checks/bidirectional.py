@@ -1,9 +1,10 @@
 r"""Notebook 06 (bidirectional RNNs): ``reverse_padded``, which reverses each sequence of a padded
 batch within its own length; ``birnn_output``, the output head on the concatenated states;
-``birnn_h_n``, torch's ``h_n`` from them; and ``birnn_forward``, a bidirectional vanilla RNN over a padded
-batch, equal to ``torch.nn.RNN(bidirectional=True, batch_first=True)`` run on the packed batch
-(``pack_padded_sequence(x, lengths, batch_first=True, enforce_sorted=False)``) and unpacked with
-``pad_packed_sequence``, from zero initial states:
+``birnn_h_n``, torch's ``h_n`` from them; and ``birnn_forward``, a bidirectional vanilla RNN or GRU
+over a padded batch, equal to ``torch.nn.RNN`` (or ``GRU``) ``(bidirectional=True,
+batch_first=True)`` run on the packed batch (``pack_padded_sequence(x, lengths, batch_first=True,
+enforce_sorted=False)``) and unpacked with ``pad_packed_sequence``, from zero initial states; for
+the tanh cell:
 
 .. math::
     \overrightarrow{a}^{\langle t\rangle} = \tanh(\overrightarrow{W}_{ax} x^{\langle t\rangle}
@@ -16,8 +17,11 @@ batch, equal to ``torch.nn.RNN(bidirectional=True, batch_first=True)`` run on th
 with :math:`\overrightarrow{a}^{\langle 0\rangle} = \overleftarrow{a}^{\langle T^{(i)}+1\rangle}
 = 0`, :math:`T^{(i)}` = ``lengths[i]``; the output is :math:`[\overrightarrow{a}^{\langle t\rangle};
 \overleftarrow{a}^{\langle t\rangle}]` on the last axis, zero at padded steps :math:`t > T^{(i)}`.
+A GRU (PyTorch's, gates ``r | z | n``, reset after the recurrent matmul) takes the tanh cell's
+place in both directions the same way.
 
-Each mistake is a small function that makes it, so that the check can recognise it in a
+The references come first, each a correct answer written out; then each exercise, with its
+mistakes: a small function that makes each one, so that the check can recognise it in a
 student's output and tests can prove the check catches it.
 """
 
@@ -27,10 +31,12 @@ from functools import partial
 
 import numpy as np
 
+from rnncourse import reference as R
 from rnncourse.checks import inputs
 from rnncourse.checks.framework import Case, Exercise, catalogue
 
 NB = "06_bidirectional"
+Params = dict[str, np.ndarray]
 
 # --- reverse_padded -------------------------------------------------------------------------------
 
@@ -79,7 +85,7 @@ def _reverse_cases(rng: np.random.Generator) -> list[Case]:
 REVERSE_PADDED = Exercise(
     name="reverse_padded",
     notebook=NB,
-    reference=partial(_reverse, bug=""),
+    reference=R.reverse_padded,
     make_cases=_reverse_cases,
     hand=(
         Case(
@@ -126,31 +132,55 @@ REVERSE_PADDED = Exercise(
 # --- birnn_forward --------------------------------------------------------------------------------
 
 
-def _states(x: np.ndarray, p: dict[str, np.ndarray]) -> np.ndarray:
-    """Vanilla RNN states ``(m, T, n_a)`` from a zero state, every step of ``x (m, T, n_x)``."""
-    a_t = np.zeros((x.shape[0], p["W_aa"].shape[0]))
-    a = []
+def _direction(
+    x: np.ndarray, p: Params, cell: str, bug: str, a0: np.ndarray | None = None
+) -> np.ndarray:
+    """:func:`rnncourse.reference.rnn_states`, or a GRU written by hand with a mistake, or from a state ``a0``."""
+    if a0 is None and not (cell == "gru" and bug in ("gru_reset_before", "gru_z_flipped")):
+        return R.rnn_states(x, p, cell)
+    n_a = p["W_aa"].shape[1]
+    a_t = np.zeros((x.shape[0], n_a)) if a0 is None else a0
+    states = []
     for t in range(x.shape[1]):
-        a_t = np.tanh(x[:, t] @ p["W_ax"].T + a_t @ p["W_aa"].T + p["b_a"])  # (m, n_a)
-        a.append(a_t)
-    return np.stack(a, axis=1)
+        if cell == "rnn":
+            a_t = np.tanh(x[:, t] @ p["W_ax"].T + a_t @ p["W_aa"].T + p["b_a"])
+        else:
+            r_x, z_x, n_x = np.split(x[:, t] @ p["W_ax"].T + p["b_ax"], 3, axis=1)
+            r_a, z_a, n_h = np.split(a_t @ p["W_aa"].T + p["b_aa"], 3, axis=1)
+            r, z = R.sigmoid(r_x + r_a), R.sigmoid(z_x + z_a)
+            if bug == "gru_reset_before":  # the lecture's c̃: Γ_r before the matmul
+                W_ca, b_ca = p["W_aa"][2 * n_a :], p["b_aa"][2 * n_a :]
+                c_tilde = np.tanh(n_x + (r * a_t) @ W_ca.T + b_ca)
+            else:
+                c_tilde = np.tanh(n_x + r * n_h)
+            keep = 1.0 - z if bug == "gru_z_flipped" else z
+            a_t = (1.0 - keep) * c_tilde + keep * a_t
+        states.append(a_t)
+    return np.stack(states, axis=1)
 
 
 def _birnn(
     x: np.ndarray,
     lengths: np.ndarray,
-    params_fwd: dict[str, np.ndarray],
-    params_bwd: dict[str, np.ndarray],
+    params_fwd: Params,
+    params_bwd: Params,
+    cell: str = "rnn",
+    *,
     bug: str,
 ) -> np.ndarray:
     if bug == "shared_weights":
         params_bwd = params_fwd
+    if bug == "params_swapped":
+        params_fwd, params_bwd = params_bwd, params_fwd
     reverse = partial(_reverse, bug="whole_axis" if bug == "plain_flip" else "")
-    a_fwd = _states(x, params_fwd)  # (m, T, n_a); a step never depends on a later one
+    a_fwd = _direction(x, params_fwd, cell, bug)  # (m, T, n_a); a step never depends on a later one
+    start = None
+    if bug == "backward_from_forward_end":  # the two chains joined into one
+        start = a_fwd[np.arange(x.shape[0]), np.asarray(lengths) - 1]
     if bug == "backward_not_reversed":
-        a_bwd = _states(x, params_bwd)
+        a_bwd = _direction(x, params_bwd, cell, bug)
     else:
-        a_bwd = _states(reverse(x, lengths), params_bwd)  # step t read x at T^(i) + 1 − t
+        a_bwd = _direction(reverse(x, lengths), params_bwd, cell, bug, start)  # x⟨T^(i)⟩ first
         if bug != "not_reversed_back":
             a_bwd = reverse(a_bwd, lengths)
     real = (np.arange(x.shape[1]) < lengths[:, None])[:, :, None]  # (m, T, 1): t < T^(i)
@@ -174,39 +204,48 @@ def _rnn_params(rng: np.random.Generator, n_x: int, n_a: int) -> dict[str, np.nd
 
 def _birnn_cases(rng: np.random.Generator) -> list[Case]:
     out = []
-    for s in inputs.sizes(rng):
-        x, lengths = _padded(rng, s["m"], s["T"], s["n_x"])
-        args = (
-            x,
-            lengths,
-            _rnn_params(rng, s["n_x"], s["n_a"]),
-            _rnn_params(rng, s["n_x"], s["n_a"]),
-        )
-        out.append(Case(f"{inputs.label(s, 'm T n_x n_a')}, lengths={lengths.tolist()}", args))
-    x, lengths, p_f, p_b = out[0].args
+    for cell in ("rnn", "gru"):
+        make = _rnn_params if cell == "rnn" else inputs.gru_params
+        for s in inputs.sizes(rng):
+            x, lengths = _padded(rng, s["m"], s["T"], s["n_x"])
+            args = (x, lengths, make(rng, s["n_x"], s["n_a"]), make(rng, s["n_x"], s["n_a"]), cell)
+            label = f"cell={cell!r}, {inputs.label(s, 'm T n_x n_a')}, lengths={lengths.tolist()}"
+            out.append(Case(label, args))
+    x, lengths, p_f, p_b, _ = out[0].args
     zero = {k: np.zeros_like(v) for k, v in p_f.items()}
     full = np.full_like(lengths, x.shape[1])
+    g_x, g_lengths, g_f, g_b, _ = next(c for c in out if c.args[4] == "gru").args
+    g_zero = {k: np.zeros_like(v) for k, v in g_f.items()}  # a GRU with zero weights stays at 0
     plan = [
-        ("the forward direction", "params_bwd = 0", "the backward half is 0", (x, lengths, p_f, zero)),
-        ("the backward direction", "params_fwd = 0", "the forward half is 0", (x, lengths, zero, p_b)),
+        ("the forward direction", "params_bwd = 0", "the backward half is 0", (x, lengths, p_f, zero, "rnn")),
+        ("the backward direction", "params_fwd = 0", "the forward half is 0", (x, lengths, zero, p_b, "rnn")),
         ("the padding", "every lengths[i] = T_x", "no padding, a plain flip reverses",
-         (x, full, p_f, p_b)),
+         (x, full, p_f, p_b, "rnn")),
+        ("the GRU's forward direction", "params_bwd = 0 (cell='gru')", "the backward half is 0",
+         (g_x, g_lengths, g_f, g_zero, "gru")),
+        ("the GRU's backward direction", "params_fwd = 0 (cell='gru')", "the forward half is 0",
+         (g_x, g_lengths, g_zero, g_b, "gru")),
     ]  # fmt: skip
     return out + [Case(f"probe {t}: {how}; {e}", args) for t, how, e, args in plan]
 
 
 def _birnn_hand() -> tuple[Case, ...]:
     rng = np.random.default_rng(7)
-    p_f, p_b = _rnn_params(rng, 2, 3), _rnn_params(rng, 2, 3)
-    x, lengths = rng.normal(size=(3, 5, 2)), np.array([5, 2, 4])
-    x[1, 2:], x[2, 4:] = 99.0, -99.0  # large padding: it must not reach any real step
-    return (Case("m=3, T=5, n_x=2, n_a=3, lengths=[5, 2, 4], padding ±99", (x, lengths, p_f, p_b)),)
+    out = []
+    for cell in ("rnn", "gru"):
+        make = _rnn_params if cell == "rnn" else inputs.gru_params
+        p_f, p_b = make(rng, 2, 3), make(rng, 2, 3)
+        x, lengths = rng.normal(size=(3, 5, 2)), np.array([5, 2, 4])
+        x[1, 2:], x[2, 4:] = 99.0, -99.0  # large padding: it must not reach any real step
+        label = f"cell={cell!r}, m=3, T=5, n_x=2, n_a=3, lengths=[5, 2, 4], padding ±99"
+        out.append(Case(label, (x, lengths, p_f, p_b, cell)))
+    return tuple(out)
 
 
 BIRNN_FORWARD = Exercise(
     name="birnn_forward",
     notebook=NB,
-    reference=partial(_birnn, bug=""),
+    reference=R.birnn_forward,
     make_cases=_birnn_cases,
     hand=_birnn_hand(),
     helpers=("reverse_padded",),
@@ -214,9 +253,10 @@ BIRNN_FORWARD = Exercise(
     outputs=("a",),
     time_axis={"a": 1},
     hint=(
-        "x is (m, T_x, n_x); rnn_states(x, params) gives (m, T_x, n_a) for one direction. "
-        "Backward: reverse_padded(x, lengths) → rnn_states → reverse_padded again; then "
-        "np.concatenate([a_fwd, a_bwd], axis=2) → (m, T_x, 2n_a), zero where t >= lengths[i]."
+        "x is (m, T_x, n_x); rnn_states(x, params, cell) gives (m, T_x, n_a) for one direction, "
+        "with the same cell in both directions. Backward: reverse_padded(x, lengths) → "
+        "rnn_states → reverse_padded again; then np.concatenate([a_fwd, a_bwd], axis=2) → "
+        "(m, T_x, 2n_a), zero where t >= lengths[i]."
     ),
     mistakes=catalogue(
         _birnn,
@@ -257,6 +297,28 @@ BIRNN_FORWARD = Exercise(
                 "summed",
                 "added the two directions' states: concatenate them, np.concatenate([a_fwd, "
                 "a_bwd], axis=2), shape (m, T_x, 2n_a).",
+            ),
+            (
+                "params_swapped",
+                "swapped the two directions' weights: params_fwd belong to the forward RNN "
+                "(weight_ih_l0), params_bwd to the backward one (weight_ih_l0_reverse).",
+            ),
+            (
+                "backward_from_forward_end",
+                "started the backward RNN from the forward RNN's last state: the two directions "
+                "are separate chains that meet only at the output; the backward one starts "
+                "from its own zero state, ←a⟨T^(i)+1⟩ = 0.",
+            ),
+            (
+                "gru_reset_before",
+                "used the lecture's GRU, with the reset gate before the recurrent matmul: "
+                "torch.nn.GRU applies it after, c̃ = tanh(W_cx x + b_cx + Γ_r ⊙ (W_ca a⟨t−1⟩ "
+                "+ b_ca)); rnn_states(x, params, 'gru') computes it.",
+            ),
+            (
+                "gru_z_flipped",
+                "swapped z and 1 − z in the GRU: a⟨t⟩ = (1 − z) ⊙ c̃ + z ⊙ a⟨t−1⟩, z the "
+                "middle block of r | z | n; rnn_states(x, params, 'gru') computes it.",
             ),
         ],
     ),
@@ -315,7 +377,7 @@ _HEAD = "ŷ⟨t⟩ = softmax(W_y [→a⟨t⟩ ; ←a⟨t⟩] + b_y) = softmax(a 
 BIRNN_OUTPUT = Exercise(
     name="birnn_output",
     notebook=NB,
-    reference=partial(_output, bug=""),
+    reference=R.birnn_output,
     make_cases=_output_cases,
     returns="array",
     outputs=("y_hat",),
@@ -362,7 +424,7 @@ def _h_n_cases(rng: np.random.Generator) -> list[Case]:
     for s in inputs.sizes(rng):
         x, lengths = _padded(rng, s["m"], s["T"], s["n_x"])
         p_f, p_b = _rnn_params(rng, s["n_x"], s["n_a"]), _rnn_params(rng, s["n_x"], s["n_a"])
-        a = _birnn(x, lengths, p_f, p_b, bug="")  # (m, T_x, 2n_a), as birnn_forward returns it
+        a = R.birnn_forward(x, lengths, p_f, p_b)  # (m, T_x, 2n_a), as birnn_forward returns it
         label = f"{inputs.label(s, 'm T n_x n_a')}, lengths={lengths.tolist()}"
         out.append(Case(label, (a, lengths)))
     return out
@@ -377,7 +439,7 @@ _LAYOUT = (
 BIRNN_H_N = Exercise(
     name="birnn_h_n",
     notebook=NB,
-    reference=partial(_h_n, bug=""),
+    reference=R.birnn_h_n,
     make_cases=_h_n_cases,
     returns="array",
     outputs=("h_n",),

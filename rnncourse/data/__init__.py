@@ -13,10 +13,11 @@ synthetic tasks).
   sources, licences and the exact processing): :func:`load_names`, 5,163 first names from the
   1990 US Census, for a character-level language model; :func:`load_co2`, the monthly mean CO2
   concentration at Mauna Loa from March 1958 to December 2001, for forecasting.
-- Three seeded generators make synthetic tasks whose best possible accuracy is known exactly:
+- Four seeded generators make synthetic tasks whose best possible accuracy is known exactly:
   :func:`agreement_task` (subject-verb agreement across ``distance`` filler words, notebooks 03
   and 04), :func:`next_token_tagging_task` (tags that depend on the *next* word, notebook 06) and
-  :func:`sentiment_task` (short reviews with negation and "but", notebook 04).
+  :func:`sentiment_task` (short reviews with negation and "but", notebook 04), and
+  :func:`negation_task` (a sentiment word that a later "not" may flip, notebook 06).
   :func:`task_vocab` gives each task's fixed vocabulary.
 
 Notation: ``m`` sequences in a batch, ``T_x`` time steps, ``n_x`` the vocabulary size; sequence
@@ -34,6 +35,7 @@ from rnncourse.data.tasks import (
     AGREEMENT_PLURAL,
     AGREEMENT_SINGULAR,
     AGREEMENT_VERBS,
+    NEGATION_FILLERS,
     SENTIMENT_INTENSIFIERS,
     SENTIMENT_NEGATIVE,
     SENTIMENT_POSITIVE,
@@ -45,6 +47,7 @@ from rnncourse.data.tasks import (
     TAGGING_THINGS,
     Seed,
     agreement_task,
+    negation_task,
     next_token_tagging_task,
     sentiment_task,
     task_vocab,
@@ -67,6 +70,7 @@ __all__ = [
     "AGREEMENT_SINGULAR",
     "AGREEMENT_VERBS",
     "EOS",
+    "NEGATION_FILLERS",
     "PAD",
     "SENTIMENT_INTENSIFIERS",
     "SENTIMENT_NEGATIVE",
@@ -87,6 +91,7 @@ __all__ = [
     "batches",
     "load_co2",
     "load_names",
+    "negation_task",
     "next_token_tagging_task",
     "one_hot",
     "pad_batch",

@@ -2,8 +2,9 @@ r"""Seeded synthetic tasks whose best possible accuracy is known exactly, and th
 
 :func:`agreement_task` (subject-verb agreement across ``distance`` filler words, notebooks 03–05),
 :func:`next_token_tagging_task` (tags that depend on the *next* word, notebook 06) and
-:func:`sentiment_task` (short reviews with negation and "but", notebook 04); :func:`task_vocab`
-gives each task's fixed vocabulary.
+:func:`sentiment_task` (short reviews with negation and "but", notebook 04) and
+:func:`negation_task` (a review's sentiment word negated before *or after* it, notebook 06);
+:func:`task_vocab` gives each task's fixed vocabulary.
 """
 
 from __future__ import annotations
@@ -228,6 +229,74 @@ def sentiment_task(n: int, seed: Seed) -> tuple[list[list[str]], np.ndarray]:
     return sentences, labels
 
 
+# neutral words that follow the sentiment word: none of them is a sentiment word or "not"
+NEGATION_FILLERS = (
+    "i", "think", "to", "me", "so", "honestly", "overall", "at", "all", "in", "my", "view",
+    "and", "yes",
+)  # fmt: skip
+_P_NOT_BEFORE, _P_NOT_AFTER = 0.25, 0.25  # else no "not" at all, with probability 1/2
+
+
+def negation_task(
+    n: int, length: int, max_distance: int, seed: Seed
+) -> tuple[list[list[str]], np.ndarray]:
+    r"""One-word sentiment that a "not" flips, where the "not" may come *after* the word.
+
+    Each review is "the plot was [not] [very] good" followed by neutral words
+    (``NEGATION_FILLERS``) up to ``length`` words. It holds exactly one sentiment word (from
+    ``SENTIMENT_POSITIVE`` or ``SENTIMENT_NEGATIVE``) and at most one "not": with probability
+    1/4 right before the adjective (and its intensifier), with probability 1/4 among the words
+    after it, at a distance :math:`d` drawn uniformly from ``1 … max_distance`` ("the plot was
+    good i think not"), and with probability 1/2 nowhere. The label is the adjective's polarity,
+    flipped by the "not":
+
+    .. math:: y = \operatorname{pol}(\text{adjective}) \oplus [\text{"not" in the review}],
+              \qquad \operatorname{pol}(\text{good}) = 1,\ \operatorname{pol}(\text{bad}) = 0
+
+    The task is to give :math:`y` at the adjective's own step, as a tagger must. What a model
+    can reach there: a bidirectional one 100 %. A left-to-right one has read
+    :math:`x^{\langle 1\rangle} \dots x^{\langle p\rangle}` up to the adjective: after a "not"
+    it knows the label (1/4 of the reviews); otherwise a "not" still follows with probability
+    :math:`\tfrac{1/4}{3/4} = \tfrac13`, so its best guess is the adjective's own polarity,
+    right with probability 2/3. Its ceiling is :math:`\tfrac14 + \tfrac34 \cdot \tfrac23 =
+    \tfrac34`, and at that ceiling it gets every review with a "not" after the adjective wrong.
+
+    Args:
+        n: number of reviews, >= 1; labels are balanced (``n // 2`` positive).
+        length: words per review, >= ``max_distance + 5`` (room for the longest opening,
+            "the plot was very good", and the farthest "not").
+        max_distance: the farthest a "not" after the adjective can be, >= 1.
+        seed: an int seed or a ``np.random.Generator``; the same seed gives the same data.
+
+    Shape: ``n`` reviews of ``length`` words; labels :math:`(n,)` int64.
+    """
+    n = require_int("n", n, 1)
+    max_distance = require_int("max_distance", max_distance, 1)
+    length = require_int("length", length, max_distance + 5)
+    rng = _generator(seed)
+    labels = _balanced_labels(n, rng)
+    sentences = []
+    for y in labels.tolist():
+        u = rng.random()
+        before, after = u < _P_NOT_BEFORE, _P_NOT_BEFORE <= u < _P_NOT_BEFORE + _P_NOT_AFTER
+        subject = SENTIMENT_SUBJECTS[rng.integers(len(SENTIMENT_SUBJECTS))]
+        words = ["the", subject, ("was", "is")[rng.integers(2)]]
+        if before:
+            words.append("not")
+        if rng.random() < 0.5:
+            words.append(SENTIMENT_INTENSIFIERS[rng.integers(len(SENTIMENT_INTENSIFIERS))])
+        adjectives = (SENTIMENT_NEGATIVE, SENTIMENT_POSITIVE)[y ^ (before or after)]
+        words.append(adjectives[rng.integers(len(adjectives))])
+        where = len(words) - 1 + int(rng.integers(1, max_distance + 1))  # the "not" after it
+        while len(words) < length:
+            if after and len(words) == where:
+                words.append("not")
+            else:
+                words.append(NEGATION_FILLERS[rng.integers(len(NEGATION_FILLERS))])
+        sentences.append(words)
+    return sentences, labels
+
+
 _TASK_WORDS = {
     "agreement": (*AGREEMENT_SINGULAR, *AGREEMENT_PLURAL, *AGREEMENT_FILLERS, *AGREEMENT_VERBS),
     "tagging": (
@@ -244,15 +313,24 @@ _TASK_WORDS = {
         *SENTIMENT_NEGATIVE,
         *SENTIMENT_INTENSIFIERS,
     ),
+    "negation": (
+        *_SENTIMENT_OTHER,
+        *SENTIMENT_SUBJECTS,
+        *SENTIMENT_POSITIVE,
+        *SENTIMENT_NEGATIVE,
+        *SENTIMENT_INTENSIFIERS,
+        *NEGATION_FILLERS,
+    ),
 }
 
 
-def task_vocab(task: Literal["agreement", "tagging", "sentiment"]) -> Vocab:
+def task_vocab(task: Literal["agreement", "tagging", "sentiment", "negation"]) -> Vocab:
     r"""The fixed word-level vocabulary of one synthetic task: every word it can generate.
 
     The ids do not depend on the data drawn (3 specials, then the task's word lists in the
     order they are defined above), so a model trained on one seed reads another seed's data.
-    ``"agreement"`` also holds the two verbs ``"was"`` and ``"were"``.
+    ``"agreement"`` also holds the two verbs ``"was"`` and ``"were"``; ``"negation"`` is
+    ``"sentiment"``'s words and ``NEGATION_FILLERS``.
     """
     if task not in _TASK_WORDS:
         raise ValueError(f"task must be one of {sorted(_TASK_WORDS)}, got {task!r}")

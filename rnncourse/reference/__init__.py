@@ -44,6 +44,10 @@ One module per concept; every function is re-exported here, so ``rnncourse.refer
 ``gru``            the GRU (both reset placements), forward and backward; notebook 04's
                    ``simplified_gru_cell_forward``, ``gru_forward_update_gates``
 ``lstm``           the LSTM cell and sequence, forward and backward
+``bidirectional``  notebook 06: ``reverse_padded``, ``rnn_states`` (one direction, RNN or GRU),
+                   ``birnn_forward``, ``birnn_output``, ``birnn_h_n``
+``deep``           notebook 07: ``cell_step``, ``deep_rnn_forward``, ``rnn_parameter_count``,
+                   ``layer_dropout``
 ``weights``        ``params_from_torch``: a ``torch.nn`` module's weights as a dict
 =================  ==========================================================================
 
@@ -53,6 +57,14 @@ reference called with "no bug".
 
 from rnncourse.reference._common import Grads, Params
 from rnncourse.reference.activations import sigmoid, softmax
+from rnncourse.reference.bidirectional import (
+    birnn_forward,
+    birnn_h_n,
+    birnn_output,
+    reverse_padded,
+    rnn_states,
+)
+from rnncourse.reference.deep import cell_step, deep_rnn_forward, layer_dropout, rnn_parameter_count
 from rnncourse.reference.encoding import (
     build_vocab,
     decode,
@@ -103,13 +115,53 @@ from rnncourse.reference.rnn import (
 from rnncourse.reference.weights import params_from_torch
 
 __all__ = [
-    "Grads", "GruCache", "LstmCache", "Params", "RnnCache",
-    "binary_cross_entropy", "build_vocab", "clip_by_norm", "clip_by_value", "cross_entropy",
-    "cross_entropy_backward", "cross_entropy_step", "decode", "embedding_lookup", "encode",
-    "gradient_norms_through_time", "gru_cell_backward", "gru_cell_forward", "gru_forward",
-    "gru_forward_update_gates", "lstm_backward", "lstm_cell_backward", "lstm_cell_forward",
-    "lstm_forward", "many_to_one_forward", "one_hot", "output_backward", "pad_batch",
-    "params_from_torch", "rnn_backward", "rnn_cell_backward", "rnn_cell_forward",
-    "rnn_cell_forward_stacked", "rnn_forward", "sequence_loss", "sigmoid",
-    "simplified_gru_cell_forward", "softmax", "spectral_radius", "stack_weights",
+    "Grads",
+    "GruCache",
+    "LstmCache",
+    "Params",
+    "RnnCache",
+    "binary_cross_entropy",
+    "birnn_forward",
+    "birnn_h_n",
+    "birnn_output",
+    "build_vocab",
+    "cell_step",
+    "clip_by_norm",
+    "clip_by_value",
+    "cross_entropy",
+    "cross_entropy_backward",
+    "cross_entropy_step",
+    "decode",
+    "deep_rnn_forward",
+    "embedding_lookup",
+    "encode",
+    "gradient_norms_through_time",
+    "gru_cell_backward",
+    "gru_cell_forward",
+    "gru_forward",
+    "gru_forward_update_gates",
+    "layer_dropout",
+    "lstm_backward",
+    "lstm_cell_backward",
+    "lstm_cell_forward",
+    "lstm_forward",
+    "many_to_one_forward",
+    "one_hot",
+    "output_backward",
+    "pad_batch",
+    "params_from_torch",
+    "reverse_padded",
+    "rnn_backward",
+    "rnn_cell_backward",
+    "rnn_cell_forward",
+    "rnn_cell_forward_stacked",
+    "rnn_forward",
+    "rnn_parameter_count",
+    "rnn_states",
+    "sequence_loss",
+    "sigmoid",
+    "simplified_gru_cell_forward",
+    "softmax",
+    "spectral_radius",
+    "stack_weights",
 ]  # fmt: skip

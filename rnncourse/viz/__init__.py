@@ -12,7 +12,7 @@ palette, argument checks, boxes and arrows); every figure is importable from her
   yellow box is a learned layer (a :math:`\sigma` or :math:`\tanh` of an affine map of its
   inputs), a pink circle a pointwise operation, a line a vector; lines that join are concatenated;
 - **plots** of what the notebooks measure (:mod:`rnncourse.viz.plots`) — :func:`gate_heatmap`, :func:`gradient_norms`,
-  :func:`training_curves`, :func:`accuracy_vs_distance`, :func:`forecast`.
+  :func:`training_curves`, :func:`accuracy_vs_distance`, :func:`accuracy_by_group`, :func:`forecast`.
 
 Every function returns a new :class:`matplotlib.figure.Figure`, drawn with the object-oriented API
 and not kept by ``pyplot`` (nothing is shown twice, nothing leaks, no ``plt.show()``). In a notebook
@@ -35,6 +35,7 @@ from rnncourse.viz.kit import (
     STATE,
 )
 from rnncourse.viz.plots import (
+    accuracy_by_group,
     accuracy_vs_distance,
     forecast,
     gate_heatmap,
@@ -53,6 +54,7 @@ __all__ = [
     "OUTPUT",
     "POINTWISE",
     "STATE",
+    "accuracy_by_group",
     "accuracy_vs_distance",
     "architectures",
     "bidirectional_rnn",

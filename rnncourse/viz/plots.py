@@ -1,5 +1,5 @@
 r"""Plots of what the notebooks measure: gate heatmaps, gradient norms, training curves,
-accuracy against distance, forecasts. Several seeds per model are drawn as a spread, not averaged
+accuracy against distance, accuracy by group against each model's ceiling, forecasts. Several seeds per model are drawn as a spread, not averaged
 away.
 """
 
@@ -332,6 +332,96 @@ def accuracy_vs_distance(
     ax.set_title(title)
     ax.grid(True, alpha=0.3)
     ax.legend(frameon=False, loc="lower left")
+    return fig
+
+
+def accuracy_by_group(
+    groups: Sequence[str],
+    accuracies: Mapping[str, ArrayLike],
+    ceilings: Mapping[str, ArrayLike] | None = None,
+    *,
+    xlabel: str = "",
+    title: str = "",
+) -> Figure:
+    r"""Accuracy of each model on groups of test examples, as bars, against what it can reach.
+
+    For a task whose best possible accuracy is known per group (notebook 06: where the "not"
+    is, before the sentiment word, nowhere, or 1, 2, … words after it; a left-to-right model
+    can reach 100 %, 100 %, 0 %, 0 %, …), each model's bar is its mean over seeds, every seed
+    a dot on it, and its ceiling a black tick across it: a bar far below its tick is a model
+    that has not learnt what it could; a bar at its tick, a model limited by what it can see.
+
+    Args:
+        groups: the names of the groups, shown under the bars.
+        accuracies: ``{model name: accuracies}``, each in :math:`[0, 1]`: one per group, or
+            one row per seed.
+        ceilings: ``{model name: the best accuracy it can reach on each group}`` (a model
+            left out has no tick); ``None``: no ticks.
+        xlabel: what the groups are.
+        title: the figure's title.
+
+    Shape:
+        each model's accuracies ``(G,)`` or ``(S, G)`` for ``G = len(groups)`` and ``S``
+        seeds; each ceiling ``(G,)``.
+    """
+    if isinstance(groups, str) or not isinstance(groups, Sequence) or not groups:
+        raise TypeError(f"groups must be a non-empty sequence of strings, got {groups!r}"[:200])
+    names = _require_labels("groups", groups, len(groups))
+    G = len(names)
+    if not isinstance(accuracies, Mapping):
+        raise TypeError(
+            f"accuracies must be a mapping {{name: values}}, got {type(accuracies).__name__}"
+        )
+    if not accuracies:
+        raise ValueError("accuracies must not be empty")
+    if ceilings is not None and not isinstance(ceilings, Mapping):
+        raise TypeError(f"ceilings must be a mapping or None, got {type(ceilings).__name__}")
+    runs: dict[str, np.ndarray] = {}
+    for name, values in accuracies.items():
+        a = _as_array(f"accuracies[{name!r}]", values, (1, 2))
+        if a.shape[-1] != G:
+            raise ValueError(
+                f"accuracies[{name!r}] must have shape (G,) or (S, G) with G = {G} groups, "
+                f"got {a.shape}"
+            )
+        if (a < 0).any() or (a > 1).any():
+            raise ValueError(f"accuracies[{name!r}] must lie in [0, 1], got {a}")
+        runs[str(name)] = a.reshape(-1, G)  # (S, G)
+    ticks: dict[str, np.ndarray] = {}
+    for name, values in (ceilings or {}).items():
+        if name not in runs:
+            raise ValueError(f"ceilings[{name!r}] names no model of accuracies ({list(runs)})")
+        c = _as_array(f"ceilings[{name!r}]", values, (1,))
+        if c.shape != (G,) or (c < 0).any() or (c > 1).any():
+            raise ValueError(f"ceilings[{name!r}] must be {G} values in [0, 1], got {c}")
+        ticks[str(name)] = c
+
+    fig, ax = _plot_figure(min(MAX_WIDTH, 2.2 + 1.0 * G), 3.6)
+    width = 0.8 / len(runs)
+    x = np.arange(G, dtype=float)
+    ceiling_shown = False
+    for k, (name, seeds) in enumerate(runs.items()):
+        at = x - 0.4 + width * (k + 0.5)  # this model's bar in each group
+        label = name if len(seeds) == 1 else f"{name} (mean of {len(seeds)} seeds)"
+        ax.bar(at, seeds.mean(axis=0), width * 0.9, label=label, alpha=0.85)
+        if len(seeds) > 1:  # every seed a dot, spread across the bar
+            spread = (np.arange(len(seeds)) - (len(seeds) - 1) / 2) * width * 0.2
+            for s, row in enumerate(seeds):
+                ax.plot(at + spread[s], row, "o", ms=3.5, color=INK, alpha=0.6, zorder=3)
+        if name in ticks:
+            ax.hlines(ticks[name], at - width * 0.5, at + width * 0.5, colors=INK, linewidth=2.2,
+                      zorder=4, label="_nolegend_" if ceiling_shown else "best possible")  # fmt: skip
+            ceiling_shown = True
+    ax.set_xticks(x, names)
+    ax.set_ylim(-0.04, 1.08)  # a ceiling of 0 shows as a tick above the axis
+    ax.set_ylabel("accuracy")
+    if xlabel:
+        ax.set_xlabel(xlabel)
+    if title:
+        ax.set_title(title)
+    ax.grid(True, axis="y", alpha=0.3)
+    ax.legend(frameon=False, loc="upper center", bbox_to_anchor=(0.5, -0.18 if xlabel else -0.1),
+              ncol=len(runs) + ceiling_shown, fontsize=9)  # fmt: skip
     return fig
 
 

@@ -10,11 +10,31 @@ from wrong_answers import calling, wrong
 # --- correct helpers, as a student's notebook holds them ---------------------------------------
 
 
-def rnn_states(x, params):
-    a_t = np.zeros((x.shape[0], params["W_aa"].shape[0]))
+def _sig(z):
+    return 1 / (1 + np.exp(-z))
+
+
+def _gru_step(x_t, a_prev, p, reset_before=False, z_flipped=False):
+    n = a_prev.shape[1]
+    gx = x_t @ p["W_ax"].T + p["b_ax"]
+    W, b = p["W_aa"], p["b_aa"]
+    r = _sig(gx[:, :n] + a_prev @ W[:n].T + b[:n])
+    z = _sig(gx[:, n : 2 * n] + a_prev @ W[n : 2 * n].T + b[n : 2 * n])
+    if reset_before:
+        c = np.tanh(gx[:, 2 * n :] + (r * a_prev) @ W[2 * n :].T + b[2 * n :])
+    else:
+        c = np.tanh(gx[:, 2 * n :] + r * (a_prev @ W[2 * n :].T + b[2 * n :]))
+    return z * c + (1 - z) * a_prev if z_flipped else (1 - z) * c + z * a_prev
+
+
+def rnn_states(x, params, cell="rnn", a0=None, **gru_bugs):
+    a_t = np.zeros((x.shape[0], params["W_aa"].shape[1])) if a0 is None else a0
     a = []
     for t in range(x.shape[1]):
-        a_t = np.tanh(x[:, t] @ params["W_ax"].T + a_t @ params["W_aa"].T + params["b_a"])
+        if cell == "gru":
+            a_t = _gru_step(x[:, t], a_t, params, **gru_bugs)
+        else:
+            a_t = np.tanh(x[:, t] @ params["W_ax"].T + a_t @ params["W_aa"].T + params["b_a"])
         a.append(a_t)
     return np.stack(a, axis=1)
 
@@ -26,9 +46,9 @@ def reverse_padded(x, lengths):
     return out
 
 
-def birnn_forward(x, lengths, params_fwd, params_bwd):
-    a_fwd = rnn_states(x, params_fwd)
-    a_bwd = reverse_padded(rnn_states(reverse_padded(x, lengths), params_bwd), lengths)
+def birnn_forward(x, lengths, params_fwd, params_bwd, cell="rnn"):
+    a_fwd = rnn_states(x, params_fwd, cell)
+    a_bwd = reverse_padded(rnn_states(reverse_padded(x, lengths), params_bwd, cell), lengths)
     real = np.arange(x.shape[1]) < np.asarray(lengths)[:, None]
     return np.concatenate([a_fwd, a_bwd], axis=2) * real[:, :, None]
 
@@ -73,40 +93,93 @@ def rev_features(x, lengths):  # reversed the last axis (the features) within th
 # --- birnn_forward -----------------------------------------------------------------------------
 
 
-def bi_no_mask(x, lengths, params_fwd, params_bwd):  # padded steps keep the forward run's values
-    a_fwd = rnn_states(x, params_fwd)
-    a_bwd = reverse_padded(rnn_states(reverse_padded(x, lengths), params_bwd), lengths)
+def bi_no_mask(
+    x, lengths, params_fwd, params_bwd, cell="rnn"
+):  # padded steps keep the forward run's values
+    a_fwd = rnn_states(x, params_fwd, cell)
+    a_bwd = reverse_padded(rnn_states(reverse_padded(x, lengths), params_bwd, cell), lengths)
     return np.concatenate([a_fwd, a_bwd], axis=2)
 
 
-def bi_flip_states_plainly(x, lengths, params_fwd, params_bwd):  # reversed x right, states by flip
-    a_fwd = rnn_states(x, params_fwd)
-    a_bwd = rnn_states(reverse_padded(x, lengths), params_bwd)[:, ::-1]
+def bi_flip_states_plainly(
+    x, lengths, params_fwd, params_bwd, cell="rnn"
+):  # reversed x right, states by flip
+    a_fwd = rnn_states(x, params_fwd, cell)
+    a_bwd = rnn_states(reverse_padded(x, lengths), params_bwd, cell)[:, ::-1]
     real = np.arange(x.shape[1]) < np.asarray(lengths)[:, None]
     return np.concatenate([a_fwd, a_bwd], axis=2) * real[:, :, None]
 
 
-def bi_backward_first(x, lengths, params_fwd, params_bwd):
-    a = birnn_forward(x, lengths, params_fwd, params_bwd)
+def bi_backward_first(x, lengths, params_fwd, params_bwd, cell="rnn"):
+    a = birnn_forward(x, lengths, params_fwd, params_bwd, cell)
     n_a = a.shape[2] // 2
     return np.concatenate([a[..., n_a:], a[..., :n_a]], axis=2)
 
 
-def bi_stacked_directions(x, lengths, params_fwd, params_bwd):  # (2, m, T_x, n_a), not concatenated
-    a = birnn_forward(x, lengths, params_fwd, params_bwd)
+def bi_stacked_directions(
+    x, lengths, params_fwd, params_bwd, cell="rnn"
+):  # (2, m, T_x, n_a), not concatenated
+    a = birnn_forward(x, lengths, params_fwd, params_bwd, cell)
     n_a = a.shape[2] // 2
     return np.stack([a[..., :n_a], a[..., n_a:]])
 
 
-def bi_one_params(x, lengths, params_fwd, params_bwd):  # the backward RNN with params_fwd
-    return birnn_forward(x, lengths, params_fwd, params_fwd)
+def bi_one_params(
+    x, lengths, params_fwd, params_bwd, cell="rnn"
+):  # the backward RNN with params_fwd
+    return birnn_forward(x, lengths, params_fwd, params_fwd, cell)
 
 
-def bi_backward_reads_reversed_time(x, lengths, params_fwd, params_bwd):  # x[:, ::-1] for backward
-    a_fwd = rnn_states(x, params_fwd)
-    a_bwd = rnn_states(x[:, ::-1], params_bwd)[:, ::-1]
+def bi_backward_reads_reversed_time(
+    x, lengths, params_fwd, params_bwd, cell="rnn"
+):  # x[:, ::-1] for backward
+    a_fwd = rnn_states(x, params_fwd, cell)
+    a_bwd = rnn_states(x[:, ::-1], params_bwd, cell)[:, ::-1]
     real = np.arange(x.shape[1]) < np.asarray(lengths)[:, None]
     return np.concatenate([a_fwd, a_bwd], axis=2) * real[:, :, None]
+
+
+# the GRU
+
+
+def bi_cell_forward_only(x, lengths, params_fwd, params_bwd, cell="rnn"):  # backward as a tanh RNN
+    a_fwd = rnn_states(x, params_fwd, cell)
+    a_bwd = reverse_padded(rnn_states(reverse_padded(x, lengths), params_bwd), lengths)
+    real = np.arange(x.shape[1]) < np.asarray(lengths)[:, None]
+    return np.concatenate([a_fwd, a_bwd], axis=2) * real[:, :, None]
+
+
+def bi_backward_from_forward_end(x, lengths, params_fwd, params_bwd, cell="rnn"):
+    # the backward chain starts from the forward chain's last state instead of zeros
+    a_fwd = rnn_states(x, params_fwd, cell)
+    end = a_fwd[np.arange(x.shape[0]), np.asarray(lengths) - 1]
+    a_bwd = rnn_states(reverse_padded(x, lengths), params_bwd, cell, a0=end)
+    a_bwd = reverse_padded(a_bwd, lengths)
+    real = np.arange(x.shape[1]) < np.asarray(lengths)[:, None]
+    return np.concatenate([a_fwd, a_bwd], axis=2) * real[:, :, None]
+
+
+def bi_gru_reset_before(x, lengths, params_fwd, params_bwd, cell="rnn"):  # own GRU, lecture's reset
+    a_fwd = rnn_states(x, params_fwd, cell, reset_before=True)
+    a_bwd = rnn_states(reverse_padded(x, lengths), params_bwd, cell, reset_before=True)
+    a_bwd = reverse_padded(a_bwd, lengths)
+    real = np.arange(x.shape[1]) < np.asarray(lengths)[:, None]
+    return np.concatenate([a_fwd, a_bwd], axis=2) * real[:, :, None]
+
+
+def bi_gru_z_flipped(
+    x, lengths, params_fwd, params_bwd, cell="rnn"
+):  # own GRU, z and 1 - z swapped
+    a_fwd = rnn_states(x, params_fwd, cell, z_flipped=True)
+    a_bwd = rnn_states(reverse_padded(x, lengths), params_bwd, cell, z_flipped=True)
+    a_bwd = reverse_padded(a_bwd, lengths)
+    real = np.arange(x.shape[1]) < np.asarray(lengths)[:, None]
+    return np.concatenate([a_fwd, a_bwd], axis=2) * real[:, :, None]
+
+
+def bi_gru_params_swapped(x, lengths, params_fwd, params_bwd, cell="rnn"):
+    # params_bwd for the forward direction and params_fwd for the backward one
+    return birnn_forward(x, lengths, params_bwd, params_fwd, cell)
 
 
 def bad_reverse(x, lengths):  # the student's own reverse_padded, wrong
@@ -207,6 +280,17 @@ WRONG = {
             calling(birnn_forward, reverse_padded=bad_reverse),
             "its reverse_padded is wrong",
             "reverse_padded",
+        ),
+        wrong(bi_cell_forward_only, "cell not passed to the backward direction", "cell"),
+        wrong(
+            bi_backward_from_forward_end,
+            "backward chain starts from the forward chain's last state",
+            "zero state|from zeros|a⟨T_x+1⟩|⟨T+1⟩",
+        ),
+        wrong(bi_gru_reset_before, "own GRU, reset before the matmul", "reset|Γ_r", "after|before"),
+        wrong(bi_gru_z_flipped, "own GRU, z and 1 − z swapped", "1 − z"),
+        wrong(
+            bi_gru_params_swapped, "the two directions' params swapped", "params_fwd", "params_bwd"
         ),
     ],
     "birnn_output": [
