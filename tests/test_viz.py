@@ -559,7 +559,7 @@ def test_accuracy_by_group_bars_dots_and_ceiling_ticks() -> None:
     assert [round(float(seg[0][1]), 6) for seg in ticks.get_segments()] == [1.0, 0.6, 0.0]
     assert [t.get_text() for t in ax.get_xticklabels()] == ["a", "b", "c"]
     legend = [t.get_text() for t in ax.get_legend().get_texts()]
-    assert legend == ["best possible", "uni (mean of 2 seeds)", "bi"]
+    assert legend == ["ceiling", "uni (mean of 2 seeds)", "bi"]
     assert ax.get_ylim()[0] < 0  # a ceiling of 0 stays visible above the axis
 
 

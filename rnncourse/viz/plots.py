@@ -342,6 +342,7 @@ def accuracy_by_group(
     *,
     xlabel: str = "",
     title: str = "",
+    ceiling_label: str = "ceiling",
 ) -> Figure:
     r"""Accuracy of each model on groups of test examples, as bars, against what it can reach.
 
@@ -359,6 +360,8 @@ def accuracy_by_group(
             left out has no tick); ``None``: no ticks.
         xlabel: what the groups are.
         title: the figure's title.
+        ceiling_label: the ticks' name in the legend. Where the ceiling is the best rule for the
+            whole task, a model can beat its tick on one group only by losing more on another.
 
     Shape:
         each model's accuracies ``(G,)`` or ``(S, G)`` for ``G = len(groups)`` and ``S``
@@ -410,7 +413,7 @@ def accuracy_by_group(
                 ax.plot(at + spread[s], row, "o", ms=3.5, color=INK, alpha=0.6, zorder=3)
         if name in ticks:
             ax.hlines(ticks[name], at - width * 0.5, at + width * 0.5, colors=INK, linewidth=2.2,
-                      zorder=4, label="_nolegend_" if ceiling_shown else "best possible")  # fmt: skip
+                      zorder=4, label="_nolegend_" if ceiling_shown else ceiling_label)  # fmt: skip
             ceiling_shown = True
     ax.set_xticks(x, names)
     ax.set_ylim(-0.04, 1.08)  # a ceiling of 0 shows as a tick above the axis
