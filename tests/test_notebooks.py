@@ -81,6 +81,21 @@ def test_no_cell_stores_execution_timestamps(stem, folder):
 
 
 @pytest.mark.parametrize("stem", PARAMS)
+def test_training_demos_show_a_bar_whose_stored_text_is_its_first_frame(stem):
+    """tqdm's bar in JupyterLab; stored, only its first frame (no timings) and no widget state."""
+    nb = nbformat.read(ROOT / "solutions" / f"{stem}.ipynb", as_version=4)
+    assert "widgets" not in nb.metadata, "stored widget state: run with store_widget_state=False"
+    for k, cell in enumerate(nb.cells):
+        if cell.cell_type != "code":
+            continue
+        quiet = [ln for ln in cell.source.splitlines() if "progress=False" in ln and "#" not in ln]
+        assert quiet == [], f"cell {k} trains without a bar and says not why: {quiet}"
+        for out in cell.get("outputs", []):
+            if "application/vnd.jupyter.widget-view+json" in out.get("data", {}):
+                text = out["data"]["text/plain"]
+                assert re.fullmatch(r"training: +0(%\|.*| ?step) \[00:00[^\]]*\]", text), text
+
+@pytest.mark.parametrize("stem", PARAMS)
 def test_every_exercise_of_the_notebook_is_registered_and_tested(stem):
     cells = _grade_cells(stem)
     registered = {n for n, e in EXERCISES.items() if e.notebook == stem}
