@@ -95,6 +95,7 @@ def test_training_demos_show_a_bar_whose_stored_text_is_its_first_frame(stem):
                 text = out["data"]["text/plain"]
                 assert re.fullmatch(r"training: +0(%\|.*| ?step) \[00:00[^\]]*\]", text), text
 
+
 @pytest.mark.parametrize("stem", PARAMS)
 def test_every_exercise_of_the_notebook_is_registered_and_tested(stem):
     cells = _grade_cells(stem)
