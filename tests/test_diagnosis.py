@@ -249,3 +249,16 @@ def test_rnncourse_grade_and_the_notebook_check_agree_on_cache_mistakes(name, so
     with pytest.raises(AssertionError) as err:
         check(name, namespace[name], seed=7)
     assert by_name[name].message == str(err.value)
+
+
+def test_a_list_with_the_right_items_in_another_order_or_an_item_twice_says_so():
+    from rnncourse.checks.diagnosis import explain_plain
+
+    assert explain_plain("itos", ["a", "b", "c"], ["a", "c", "b"]) == (
+        "itos has the right items in another order: first difference at position 1, "
+        "expected 'b', got 'c'"
+    )
+    assert explain_plain("itos", ["a", "b"], ["a", "x"]).startswith("itos is wrong: first")
+    assert explain_plain("itos", ["a", "b"], ["a", "b", "a"]) == (
+        "itos has 3 items, expected 2 (more often than expected: 'a')"
+    )

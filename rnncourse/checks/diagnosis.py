@@ -230,12 +230,25 @@ def explain_plain(k: str, e: Any, g: Any) -> str:
     if isinstance(e, list) and isinstance(g, list):
         if len(g) != len(e):
             return f"{k} has {len(g)} items, expected {len(e)}" + _extra_items(e, g)
+        reordered = _same_items(e, g)
         for i, (x, y) in enumerate(zip(e, g, strict=True)):
             if not close(x, y):
-                return f"{k} is wrong: first difference at position {i}, expected {x!r}, got {y!r}"[
+                what = "has the right items in another order" if reordered else "is wrong"
+                return f"{k} {what}: first difference at position {i}, expected {x!r}, got {y!r}"[
                     :600
                 ]
     return f"{k} is wrong: expected {e!r}, got {g!r}"[:600]
+
+
+def _same_items(e: list[Any], g: list[Any]) -> bool:
+    """Whether two lists of strings or numbers hold the same items, each as often."""
+    plain = (str, int, float)
+    if not all(isinstance(x, plain) and not isinstance(x, bool) for x in e + g):
+        return False
+    try:
+        return sorted(map(repr, e)) == sorted(map(repr, g))
+    except TypeError:
+        return False
 
 
 def _extra_items(e: list[Any], g: list[Any]) -> str:
@@ -245,6 +258,9 @@ def _extra_items(e: list[Any], g: list[Any]) -> str:
     extra = [x for x in g if x not in e]
     missing = [x for x in e if x not in g]
     notes = []
+    twice = [x for x in dict.fromkeys(g) if g.count(x) > e.count(x) and x in e]
+    if twice:
+        notes.append("more often than expected: " + ", ".join(repr(x) for x in twice[:5]))
     if extra:
         notes.append("unexpected " + ", ".join(repr(x) for x in extra[:5]))
     if missing:

@@ -92,7 +92,9 @@ BUILD_VOCAB = Exercise(
     ),
     returns="array",
     outputs=("itos",),
-    hint="tokens are sentence.lower().split(); a collections.Counter counts them.",
+    hint="itos is <PAD>, <UNK>, <EOS> (ids 0, 1, 2), then every word seen min_freq times or more, "
+    "by descending count, equal counts in order of first appearance; tokens are "
+    "sentence.lower().split(), and a collections.Counter counts them.",
     mistakes=catalogue(
         _build_vocab,
         [
