@@ -262,3 +262,13 @@ def test_a_list_with_the_right_items_in_another_order_or_an_item_twice_says_so()
     assert explain_plain("itos", ["a", "b"], ["a", "b", "a"]) == (
         "itos has 3 items, expected 2 (more often than expected: 'a')"
     )
+
+
+def test_a_reshape_where_a_transpose_belongs_is_named():
+    from rnncourse.checks.diagnosis import explain_array, reshaped
+
+    e = np.random.default_rng(0).normal(size=(2, 3, 4))  # (m, T_x, n)
+    g = np.moveaxis(e, 1, 0).reshape(2, 3, 4)  # time-major, then reshaped to batch first
+    assert reshaped(e, g) == (1, 0, 2)
+    assert reshaped(e, e + 1.0) is None and reshaped(e, e.transpose(1, 0, 2)) is None
+    assert "np.transpose or np.moveaxis" in explain_array("a", e, g, (2, 3, 4), 1)

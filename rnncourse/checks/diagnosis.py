@@ -5,7 +5,8 @@ Everything here compares the student's outputs with the reference's on the same 
 re-runs the student's function, so a grader that got the outputs back from a jail can say the
 same as a notebook. The relations tried on a wrong array ``g`` against the expected ``e``:
 
-- its axes permuted, :math:`g = e^{\top}` (or ``(T_x, m, n)`` for ``(m, T_x, n)``);
+- its axes permuted, :math:`g = e^{\top}` (or ``(T_x, m, n)`` for ``(m, T_x, n)``), or permuted
+  and then reshaped back to the expected shape (a reshape where a transpose belongs);
 - its sign flipped or the whole array scaled, :math:`g = c\,e` (a mean where a sum belongs when
   :math:`c = 1/n` for a size ``n`` of the inputs), or shifted, :math:`g = e + c`;
 - another output's value (the return order swapped);
@@ -66,6 +67,17 @@ def permuted(e: np.ndarray, g: np.ndarray) -> tuple[int, ...] | None:
         if p != tuple(range(e.ndim)) and tuple(e.shape[i] for i in p) == g.shape:
             if close(g, np.ascontiguousarray(e.transpose(p))):
                 return p
+    return None
+
+
+def reshaped(e: np.ndarray, g: np.ndarray) -> tuple[int, ...] | None:
+    """The axes order ``p`` with ``g == e.transpose(p).reshape(e.shape)`` (a reshape where a
+    transpose belongs: the right values, moved between axes), or None."""
+    if e.ndim < 2 or e.ndim > 4 or g.shape != e.shape or g.dtype != e.dtype or e.size < 2:
+        return None
+    for p in itertools.permutations(range(e.ndim)):
+        if p != tuple(range(e.ndim)) and close(g, np.transpose(e, p).reshape(e.shape)):
+            return p
     return None
 
 
@@ -157,6 +169,12 @@ def explain_array(k: str, e: np.ndarray, g: np.ndarray, sizes: Sequence[int],
             return (f"{k} has its time axis first, shape {g.shape}: the layout is batch first, "
                     f"{e.shape}; stack the steps along axis {time_axis}")  # fmt: skip
         return f"{k} has its axes in the wrong order: shape {g.shape} is the expected {e.shape} with axes permuted {p}"
+    q = reshaped(e, g)
+    if q is not None:
+        return (f"{k} holds the right values in the wrong places: it is the expected array with "
+                f"its axes in the order {q}, then reshaped to {e.shape}. A reshape never moves "
+                "values between axes: reorder axes with np.transpose or np.moveaxis (or build "
+                "the array in its own layout)")  # fmt: skip
     if e.shape == g.shape and e.dtype == g.dtype:
         c = factor(e, g)
         if c is not None:
