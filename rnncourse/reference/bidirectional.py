@@ -9,9 +9,7 @@ from __future__ import annotations
 import numpy as np
 
 from rnncourse.reference._common import Params
-from rnncourse.reference.activations import sigmoid
-
-# --- references ------------------------------------------------------------------------------------
+from rnncourse.reference.deep import cell_step
 
 
 def reverse_padded(x: np.ndarray, lengths: np.ndarray) -> np.ndarray:
@@ -41,13 +39,7 @@ def rnn_states(x: np.ndarray, p: Params, cell: str = "rnn") -> np.ndarray:
     a_t = np.zeros((x.shape[0], p["W_aa"].shape[1]))  # a<0> = 0, (m, n_a)
     states = []
     for t in range(x.shape[1]):
-        if cell == "gru":  # rows r | z | n, as torch.nn.GRU
-            r_x, z_x, n_x = np.split(x[:, t] @ p["W_ax"].T + p["b_ax"], 3, axis=1)
-            r_a, z_a, n_a = np.split(a_t @ p["W_aa"].T + p["b_aa"], 3, axis=1)
-            r, z = sigmoid(r_x + r_a), sigmoid(z_x + z_a)
-            a_t = (1.0 - z) * np.tanh(n_x + r * n_a) + z * a_t
-        else:
-            a_t = np.tanh(x[:, t] @ p["W_ax"].T + a_t @ p["W_aa"].T + p["b_a"])
+        a_t, _ = cell_step(cell, x[:, t], a_t, None, p)
         states.append(a_t)
     return np.stack(states, axis=1)
 

@@ -8,9 +8,8 @@ from typing import Any
 import numpy as np
 
 from rnncourse.reference._common import Params
-from rnncourse.reference.activations import sigmoid
-
-# --- references ------------------------------------------------------------------------------------
+from rnncourse.reference.gru import gru_cell_forward
+from rnncourse.reference.lstm import lstm_cell_forward
 
 
 def cell_step(
@@ -31,14 +30,11 @@ def cell_step(
     if cell == "rnn":
         return np.tanh(x_t @ p["W_ax"].T + a_prev @ p["W_aa"].T + p["b_a"]), None
     if cell == "gru":  # rows r | z | n; Γ_r acts after the recurrent matmul (torch.nn.GRU)
-        r_x, z_x, n_x = np.split(x_t @ p["W_ax"].T + p["b_ax"], 3, axis=1)  # (m, n_a) each
-        r_a, z_a, n_a = np.split(a_prev @ p["W_aa"].T + p["b_aa"], 3, axis=1)
-        r, z = sigmoid(r_x + r_a), sigmoid(z_x + z_a)
-        c_tilde = np.tanh(n_x + r * n_a)
-        return (1.0 - z) * c_tilde + z * a_prev, None
-    i, f, g, o = np.split(x_t @ p["W_ax"].T + a_prev @ p["W_aa"].T + p["b_a"], 4, axis=1)
-    c_next = sigmoid(i) * np.tanh(g) + sigmoid(f) * c_prev  # (m, n_a)
-    return sigmoid(o) * np.tanh(c_next), c_next
+        return gru_cell_forward(x_t, a_prev, p, reset_after=True)[0], None
+    if c_prev is None:
+        raise ValueError("the LSTM's step needs c_prev, its cell state (m, n_a)")
+    a_next, c_next, _ = lstm_cell_forward(x_t, a_prev, c_prev, p)  # rows i | f | g | o
+    return a_next, c_next
 
 
 def deep_rnn_forward(
